@@ -1,0 +1,162 @@
+//! `carers-extract`: find the action plans in strategy documents and normalise them.
+//!
+//! The pipeline runs one way:
+//!
+//! ```text
+//! bytes --read--> Document --detect--> Plan --normalise--> Action --gaps--> Report --write--> output
+//! ```
+//!
+//! * [`read`] turns bytes of any supported format into a format-free [`document::Document`];
+//! * [`detect`] finds action-plan tables and prose action lists in it and maps their columns;
+//! * [`normalise`] cleans each row into an [`report::Action`] (parties, deadlines, cross-references);
+//! * [`gaps`] applies the rules table and builds the [`report::Report`];
+//! * [`write`] renders reports as text, JSON, NDJSON, CSV or Markdown.
+//!
+//! ```no_run
+//! let opts = carers_extract::Options::default();
+//! let report = carers_extract::extract_path(std::path::Path::new("strategy.txt"), &opts)?;
+//! println!("{} actions", report.actions.len());
+//! # Ok::<(), carers_extract::Error>(())
+//! ```
+
+pub mod detect;
+pub mod document;
+pub mod error;
+pub mod gaps;
+pub mod normalise;
+pub mod read;
+pub mod report;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+pub use document::{Block, BlockKind, Cell, Document, Format, Row, Source, Table};
+pub use error::{Error, Result};
+pub use report::{Action, Gap, Report, Severity};
+
+/// Safety limits applied while reading one input.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest input file accepted, in bytes.
+    pub max_input_bytes: u64,
+    /// Largest total decompressed size of a zip container (docx/xlsx/ods), in bytes.
+    pub max_decompressed_bytes: u64,
+    /// Most pages read from a PDF.
+    pub max_pages: u32,
+    /// Time budget per file, in seconds (enforced by the readers that can run long).
+    pub timeout_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 200 * 1024 * 1024,
+            max_decompressed_bytes: 512 * 1024 * 1024,
+            max_pages: 2000,
+            timeout_secs: 60,
+        }
+    }
+}
+
+/// How a gap rule is configured: its severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    /// The rule does not run.
+    Off,
+    /// The rule runs with this severity.
+    On(Severity),
+}
+
+/// Options for one extraction.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Date against which `past-due` is judged; the rule is off without it.
+    pub as_of: Option<NaiveDate>,
+    /// Strategy period (start, end) for the `due-outside-period` rule.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Safety limits.
+    pub limits: Limits,
+    /// Extra header synonyms per canonical field (`"lead"` -> `["Accountable manager"]`).
+    pub header_synonyms: BTreeMap<String, Vec<String>>,
+    /// Extra phrases that make a lead vague (compared case-insensitively with the whole lead).
+    pub vague_leads: Vec<String>,
+    /// Extra placeholder patterns (regular expressions, case-insensitive).
+    pub placeholders: Vec<String>,
+    /// Per-rule severity overrides (rule id -> level).
+    pub rules: BTreeMap<String, RuleLevel>,
+}
+
+/// Read a file from disk and extract its report. `-` reads standard input as text.
+pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
+    let name = path.to_string_lossy().to_string();
+    let bytes = if name == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(|e| {
+            Error::Io {
+                path: name.clone(),
+                source: e,
+            }
+        })?;
+        buf
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| Error::Io {
+            path: name.clone(),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            return Err(Error::Unsupported(format!(
+                "{name} is a directory (give files, or see --help for batch use)"
+            )));
+        }
+        if meta.len() > opts.limits.max_input_bytes {
+            return Err(Error::Limit(format!(
+                "file is {} bytes, over the {}-byte limit (raise it with --max-input-size)",
+                meta.len(),
+                opts.limits.max_input_bytes
+            )));
+        }
+        std::fs::read(path).map_err(|e| Error::Io {
+            path: name.clone(),
+            source: e,
+        })?
+    };
+    extract_bytes(&name, &bytes, opts)
+}
+
+/// Extract a report from bytes already in memory. `name` is used to guess the format when the
+/// bytes do not say it, and is reported as the source path.
+pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report> {
+    if bytes.len() as u64 > opts.limits.max_input_bytes {
+        return Err(Error::Limit(format!(
+            "input is {} bytes, over the {}-byte limit",
+            bytes.len(),
+            opts.limits.max_input_bytes
+        )));
+    }
+    let format = read::sniff(name, bytes)?;
+    let document = read::read(format, bytes, opts)?;
+    let source = report::SourceInfo {
+        path: name.to_string(),
+        format: format.name().to_string(),
+        sha256: sha256_hex(bytes),
+        pages: document.pages,
+    };
+    Ok(analyse(&document, source, opts))
+}
+
+/// Run detection, normalisation and the gap rules on a document already read.
+pub fn analyse(document: &Document, source: report::SourceInfo, opts: &Options) -> Report {
+    let plans = detect::detect(document, opts);
+    let context = normalise::Context::from_document(document);
+    let (infos, actions) = normalise::normalise_plans(&plans, &context);
+    gaps::build_report(source, document.title.clone(), infos, actions, &plans, opts)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
