@@ -348,7 +348,7 @@ pub fn map_columns(headers: &[String], profiles: &[Profile], extra: &BTreeMap<St
         }
         // Headerless columns: decide by content.
         if headers[i].trim().is_empty() && prof.filled > 0 {
-            if prof.reference >= 0.6 {
+            if prof.reference >= 0.6 || (i == 0 && prof.reference >= 0.4) {
                 candidates.push((i, Field::Ref, 0.8));
             } else if prof.due >= 0.6 {
                 candidates.push((i, Field::Due, 0.6));

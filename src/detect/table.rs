@@ -128,6 +128,8 @@ struct Builder {
     last_ref: Option<u32>,
     since_ref: usize,
     repeated_header: bool,
+    /// A section row seen after the last data row: the caption of a following new header.
+    pending_caption: Option<String>,
 }
 
 impl Builder {
@@ -164,10 +166,12 @@ impl Builder {
             cells.pop();
         }
         let mut reference = None;
+        if self.ref_col.is_none() && cells.len() >= 2 && cells.len() <= width + 1 && is_ref(&cells[0]) && self.action_col == Some(0) {
+            // A number before the first column: the row's reference (header has no number column).
+            reference = Some(cells.remove(0));
+        }
         if cells.len() > width {
-            if self.ref_col.is_none() && cells.len() == width + 1 && is_ref(&cells[0]) {
-                reference = Some(cells.remove(0));
-            } else {
+            {
                 let tail = cells.split_off(width - 1).into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>().join("\n");
                 cells.push(tail);
             }
@@ -221,7 +225,8 @@ impl Builder {
                 Some(n) => n.saturating_sub(1).saturating_sub(self.last_ref.unwrap_or(0)) as usize,
                 None => 0,
             };
-            return !(self.since_ref < expected && !action.is_empty() && !starts_lower(action));
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            return !(self.since_ref < expected && !action.is_empty() && (!starts_lower(action) || filled >= 2));
         }
         if action.is_empty() || starts_lower(action) {
             return true;
@@ -246,13 +251,17 @@ impl Builder {
         // A row with one cell (a merged row spanning the table), or a lone first cell that names
         // an outcome / theme, is a section heading for the rows below it.
         let lone_first = filled.len() == 1 && !raw[0].is_empty();
+        let lone_outcome = filled.len() == 1 && OUTCOME_SPLIT.is_match(filled[0]);
         if (raw.len() == 1 && self.width() > 2)
+            || lone_outcome
             || (lone_first && !is_ref(&raw[0]) && (SECTION_ROW.is_match(&raw[0]) || (self.ref_col == Some(0) && self.wrapped && raw[0].split_whitespace().count() >= 2 && !starts_lower(&raw[0]))))
         {
             let text = raw.iter().find(|c| !c.is_empty()).cloned().unwrap_or_default();
             self.row_section = Some(section_name(&text));
+            self.pending_caption = Some(text);
             return;
         }
+        self.pending_caption = None;
         let (cells, reference) = self.fit(raw);
         if self.wrapped && self.is_continuation(&cells, &reference, next_ref) {
             if let Some(prev) = self.rows.last_mut() {
@@ -382,8 +391,19 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
             }
         }
         if row.header || header_shaped(cells) {
-            if let Some((columns, confidence)) = header_mapping(&all, r, opts) {
-                if let Some(b) = cur.take() {
+            if let Some((columns, confidence)) = header_mapping(&all, r, opts).filter(|(cols, conf)| {
+                // Inside a plan, a wrapped line can look like a header: a real new header maps
+                // most of its cells and starts with capitals.
+                cur.is_none()
+                    || row.header
+                    || (*conf >= 0.7
+                        && cells.iter().filter(|c| !c.is_empty()).all(|c| !starts_lower(c))
+                        && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
+            }) {
+                if let Some(mut b) = cur.take() {
+                    if let Some(c) = b.pending_caption.take() {
+                        caption.push(c);
+                    }
                     out.push(b.finish(table_index));
                 }
                 let (mut section, objective) = split_caption(&caption.join(" "));
@@ -472,6 +492,7 @@ fn new_builder(
         last_ref: None,
         since_ref: 0,
         repeated_header: false,
+        pending_caption: None,
     };
     b.ref_col = b.col(Field::Ref);
     b.action_col = b.col(Field::Action).or_else(|| b.col(Field::Objective));
