@@ -11,7 +11,9 @@ use regex::Regex;
 
 use crate::detect::Plan;
 use crate::normalise::due;
-use crate::report::{Action, DueKind, Gap, PlanInfo, PlanKind, Report, Severity, SourceInfo, Summary, SCHEMA_VERSION};
+use crate::report::{
+    Action, DueKind, Gap, PlanInfo, PlanKind, Report, Severity, SourceInfo, Summary, SCHEMA_VERSION,
+};
 use crate::{Options, RuleLevel};
 
 /// What a rule looks at.
@@ -175,11 +177,19 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 fn vague_lead(a: &Action, ctx: &Ctx) -> Option<String> {
     let lead = a.lead.as_deref()?;
     let lower = lead.trim().to_lowercase();
-    if ctx.opts.vague_leads.iter().any(|v| v.trim().to_lowercase() == lower) || VAGUE_LEAD.is_match(lead) {
+    if ctx
+        .opts
+        .vague_leads
+        .iter()
+        .any(|v| v.trim().to_lowercase() == lower)
+        || VAGUE_LEAD.is_match(lead)
+    {
         return Some(format!("has a vague lead \"{lead}\""));
     }
     if lead.split_whitespace().count() <= 4 && due::parse(lead).kind != DueKind::Unspecified {
-        return Some(format!("has a deadline (\"{lead}\") where the lead should be"));
+        return Some(format!(
+            "has a deadline (\"{lead}\") where the lead should be"
+        ));
     }
     None
 }
@@ -195,10 +205,16 @@ fn placeholder(a: &Action, ctx: &Ctx) -> Option<String> {
     for (name, v) in fields {
         let Some(v) = v else { continue };
         if let Some(m) = PLACEHOLDER.find(v) {
-            return Some(format!("has a placeholder \"{}\" in its {name}", m.as_str()));
+            return Some(format!(
+                "has a placeholder \"{}\" in its {name}",
+                m.as_str()
+            ));
         }
         if let Some(m) = ctx.placeholders.iter().find_map(|re| re.find(v)) {
-            return Some(format!("has a placeholder \"{}\" in its {name}", m.as_str()));
+            return Some(format!(
+                "has a placeholder \"{}\" in its {name}",
+                m.as_str()
+            ));
         }
     }
     None
@@ -210,7 +226,9 @@ fn dedupe_key(text: &str) -> String {
 
 fn short(text: Option<&str>) -> String {
     match text {
-        Some(t) if t.chars().count() > 60 => format!("\"{}…\"", t.chars().take(57).collect::<String>().trim_end()),
+        Some(t) if t.chars().count() > 60 => {
+            format!("\"{}…\"", t.chars().take(57).collect::<String>().trim_end())
+        }
         Some(t) => format!("\"{t}\""),
         None => "(no action text)".into(),
     }
@@ -245,7 +263,11 @@ pub fn build_report(
     }
     let ctx = Ctx {
         opts,
-        placeholders: opts.placeholders.iter().filter_map(|p| Regex::new(&format!("(?i){p}")).ok()).collect(),
+        placeholders: opts
+            .placeholders
+            .iter()
+            .filter_map(|p| Regex::new(&format!("(?i){p}")).ok())
+            .collect(),
         duplicates,
     };
     let level = |r: &Rule| match opts.rules.get(r.id) {
@@ -256,35 +278,55 @@ pub fn build_report(
     let mut gaps = Vec::new();
     for plan in &tables {
         for r in RULES {
-            let (Check::Plan(f), Some(sev)) = (&r.check, level(r)) else { continue };
+            let (Check::Plan(f), Some(sev)) = (&r.check, level(r)) else {
+                continue;
+            };
             if let Some(problem) = f(plan, &ctx) {
                 let what = match plan.kind {
                     PlanKind::Table => "action-plan table",
                     PlanKind::Prose => "action list",
                 };
-                let section = plan.section.as_deref().map(|s| format!(" (\"{s}\")")).unwrap_or_default();
+                let section = plan
+                    .section
+                    .as_deref()
+                    .map(|s| format!(" (\"{s}\")"))
+                    .unwrap_or_default();
                 gaps.push(Gap {
                     rule: r.id.into(),
                     severity: sev,
                     action_id: None,
                     table: Some(plan.index),
-                    message: format!("{}: {what} {}{section} {problem}", plan.source.describe(), plan.index),
+                    message: format!(
+                        "{}: {what} {}{section} {problem}",
+                        plan.source.describe(),
+                        plan.index
+                    ),
                     source: plan.source.clone(),
                 });
             }
         }
         for a in actions.iter_mut().filter(|a| a.table == plan.index) {
             for r in RULES {
-                let (Check::Action(f), Some(sev)) = (&r.check, level(r)) else { continue };
+                let (Check::Action(f), Some(sev)) = (&r.check, level(r)) else {
+                    continue;
+                };
                 if let Some(problem) = f(a, &ctx) {
                     a.gaps.push(r.id.to_string());
-                    let reference = a.reference.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
+                    let reference = a
+                        .reference
+                        .as_deref()
+                        .map(|r| format!(" {r}"))
+                        .unwrap_or_default();
                     gaps.push(Gap {
                         rule: r.id.into(),
                         severity: sev,
                         action_id: Some(a.id.clone()),
                         table: Some(a.table),
-                        message: format!("{}: action{reference} {} {problem}", a.source.describe(), short(a.action.as_deref())),
+                        message: format!(
+                            "{}: action{reference} {} {problem}",
+                            a.source.describe(),
+                            short(a.action.as_deref())
+                        ),
                         source: a.source.clone(),
                     });
                 }
@@ -333,16 +375,31 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
-        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
+        assert!(ids
+            .iter()
+            .all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
     }
 
     #[test]
     fn placeholders_and_vague_leads() {
-        for t in ["TBC", "to be agreed", "Lead: to be completed", "need to check", "Young Carers??", "[Awaiting figures]"] {
+        for t in [
+            "TBC",
+            "to be agreed",
+            "Lead: to be completed",
+            "need to check",
+            "Young Carers??",
+            "[Awaiting figures]",
+        ] {
             assert!(PLACEHOLDER.is_match(t), "{t}");
         }
         assert!(!PLACEHOLDER.is_match("Carers Centre"));
-        for t in ["All", "All partners", "All agencies", "Everyone involved in providing advice", "See above"] {
+        for t in [
+            "All",
+            "All partners",
+            "All agencies",
+            "Everyone involved in providing advice",
+            "See above",
+        ] {
             assert!(VAGUE_LEAD.is_match(t), "{t}");
         }
         assert!(!VAGUE_LEAD.is_match("HHAS/all partners"));

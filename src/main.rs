@@ -89,7 +89,8 @@ enum OutputFormat {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD"))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -135,7 +136,10 @@ fn run(args: &RunArgs, fail_on: Option<&Vec<String>>) -> Result<u8> {
             Err(e) => {
                 let name = path.display().to_string();
                 eprintln!("carers-extract: {name}: {e}");
-                errors.push(InputError { path: name, error: e.to_string() });
+                errors.push(InputError {
+                    path: name,
+                    error: e.to_string(),
+                });
             }
         }
     }
@@ -161,7 +165,13 @@ fn run(args: &RunArgs, fail_on: Option<&Vec<String>>) -> Result<u8> {
         let failing = reports
             .iter()
             .flat_map(|r| &r.gaps)
-            .filter(|g| if rules.is_empty() { g.severity == Severity::Error } else { rules.contains(&g.rule) })
+            .filter(|g| {
+                if rules.is_empty() {
+                    g.severity == Severity::Error
+                } else {
+                    rules.contains(&g.rule)
+                }
+            })
             .count();
         if !args.quiet {
             eprintln!("carers-extract: {failing} failing gap(s)");
@@ -172,7 +182,11 @@ fn run(args: &RunArgs, fail_on: Option<&Vec<String>>) -> Result<u8> {
 }
 
 fn rule_ids() -> String {
-    carers_extract::gaps::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+    carers_extract::gaps::RULES
+        .iter()
+        .map(|r| r.id)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn render(args: &RunArgs, reports: &[Report], errors: &[InputError]) -> Result<Vec<u8>> {
@@ -197,16 +211,32 @@ fn render(args: &RunArgs, reports: &[Report], errors: &[InputError]) -> Result<V
                 header: true,
             },
         )?,
-        OutputFormat::Text => reports.iter().map(write::text::render).collect::<Vec<_>>().join("\n").into_bytes(),
-        OutputFormat::Markdown => reports.iter().map(write::markdown::render).collect::<Vec<_>>().join("\n").into_bytes(),
+        OutputFormat::Text => reports
+            .iter()
+            .map(write::text::render)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
+        OutputFormat::Markdown => reports
+            .iter()
+            .map(write::markdown::render)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
     })
 }
 
 /// Write to a temporary file beside `path`, then rename it into place: never half-written.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

@@ -166,7 +166,9 @@ const VOCABULARY: &[(Field, &str, f64)] = &[
 ];
 
 /// Words ignored when deciding whether an `=` entry is the whole header.
-const FILLER: &[&str] = &["the", "a", "an", "is", "are", "be", "will", "it", "this", "s", "to"];
+const FILLER: &[&str] = &[
+    "the", "a", "an", "is", "are", "be", "will", "it", "this", "s", "to",
+];
 
 struct Entry {
     field: Field,
@@ -175,7 +177,8 @@ struct Entry {
     score: f64,
 }
 
-static ENTRIES: LazyLock<Vec<Entry>> = LazyLock::new(|| VOCABULARY.iter().map(|&(f, p, s)| entry(f, p, s)).collect());
+static ENTRIES: LazyLock<Vec<Entry>> =
+    LazyLock::new(|| VOCABULARY.iter().map(|&(f, p, s)| entry(f, p, s)).collect());
 
 fn entry(field: Field, phrase: &str, score: f64) -> Entry {
     let (whole, phrase) = match phrase.strip_prefix('=') {
@@ -221,10 +224,15 @@ fn word_matches(pattern: &str, word: &str) -> bool {
 
 fn matches(e: &Entry, ws: &[String]) -> bool {
     if e.whole {
-        let content: Vec<&String> = ws.iter().filter(|w| !FILLER.contains(&w.as_str())).collect();
-        return content.len() == e.words.len() && e.words.iter().zip(content).all(|(p, w)| word_matches(p, w));
+        let content: Vec<&String> = ws
+            .iter()
+            .filter(|w| !FILLER.contains(&w.as_str()))
+            .collect();
+        return content.len() == e.words.len()
+            && e.words.iter().zip(content).all(|(p, w)| word_matches(p, w));
     }
-    ws.windows(e.words.len()).any(|win| e.words.iter().zip(win).all(|(p, w)| word_matches(p, w)))
+    ws.windows(e.words.len())
+        .any(|win| e.words.iter().zip(win).all(|(p, w)| word_matches(p, w)))
 }
 
 /// Score every field for one header text, best first. `extra` holds user synonyms per field
@@ -258,7 +266,10 @@ pub fn score(text: &str, extra: &BTreeMap<String, Vec<String>>) -> Vec<(Field, f
         }
     }
     // "action* taken" describes past work (an achievements table), not a plan column.
-    if ws.windows(2).any(|w| w[0].starts_with("action") && w[1] == "taken") {
+    if ws
+        .windows(2)
+        .any(|w| w[0].starts_with("action") && w[1] == "taken")
+    {
         best.insert(Field::Action, 0.55);
     }
     let mut out: Vec<(Field, f64)> = best.into_iter().collect();
@@ -300,7 +311,9 @@ pub fn profile<'a>(values: impl Iterator<Item = &'a str>) -> Profile {
         words_n += v.split_whitespace().count();
         if is_ref(v) {
             ref_n += 1;
-        } else if v.split_whitespace().count() <= 12 && due::parse(v).kind != crate::report::DueKind::Unspecified {
+        } else if v.split_whitespace().count() <= 12
+            && due::parse(v).kind != crate::report::DueKind::Unspecified
+        {
             due_n += 1;
         }
     }
@@ -315,13 +328,21 @@ pub fn profile<'a>(values: impl Iterator<Item = &'a str>) -> Profile {
 
 /// Map the columns of a header row to fields, one column per field at most. `profiles` (one per
 /// column, possibly empty) break ties. Returns every column, mapped or not.
-pub fn map_columns(headers: &[String], profiles: &[Profile], extra: &BTreeMap<String, Vec<String>>) -> Vec<Column> {
+pub fn map_columns(
+    headers: &[String],
+    profiles: &[Profile],
+    extra: &BTreeMap<String, Vec<String>>,
+) -> Vec<Column> {
     let mut candidates: Vec<(usize, Field, f64)> = Vec::new();
     let scores: Vec<Vec<(Field, f64)>> = headers.iter().map(|h| score(h, extra)).collect();
     let action_col = scores
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.iter().find(|(f, _)| *f == Field::Action).map(|(_, v)| (i, *v)))
+        .filter_map(|(i, s)| {
+            s.iter()
+                .find(|(f, _)| *f == Field::Action)
+                .map(|(_, v)| (i, *v))
+        })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i);
     for (i, s) in scores.iter().enumerate() {
@@ -385,9 +406,17 @@ pub fn map_columns(headers: &[String], profiles: &[Profile], extra: &BTreeMap<St
 /// How much a row looks like a header of an action plan: `Some(confidence)` when it has an
 /// action column (or an objective standing in for one) and at least one of lead / due / evidence.
 pub fn plan_confidence(columns: &[Column]) -> Option<f64> {
-    let conf = |f: Field| columns.iter().find(|c| c.field == Some(f)).map(|c| c.confidence);
+    let conf = |f: Field| {
+        columns
+            .iter()
+            .find(|c| c.field == Some(f))
+            .map(|c| c.confidence)
+    };
     let action = conf(Field::Action).or_else(|| conf(Field::Objective).map(|v| v * 0.8))?;
-    let support: Vec<f64> = [Field::Lead, Field::Due, Field::Evidence].iter().filter_map(|&f| conf(f)).collect();
+    let support: Vec<f64> = [Field::Lead, Field::Due, Field::Evidence]
+        .iter()
+        .filter_map(|&f| conf(f))
+        .collect();
     if support.is_empty() {
         return None;
     }
@@ -443,7 +472,10 @@ mod tests {
 
     #[test]
     fn content_breaks_ties_and_headerless_columns() {
-        let headers: Vec<String> = ["", "Action", "Lead", "Milestone"].iter().map(|s| s.to_string()).collect();
+        let headers: Vec<String> = ["", "Action", "Lead", "Milestone"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let profiles = vec![
             profile(["1", "2", "3"].into_iter()),
             profile(["Do a thing for carers"].into_iter()),
@@ -452,7 +484,15 @@ mod tests {
         ];
         let cols = map_columns(&headers, &profiles, &BTreeMap::new());
         let fields: Vec<Option<Field>> = cols.iter().map(|c| c.field).collect();
-        assert_eq!(fields, vec![Some(Field::Ref), Some(Field::Action), Some(Field::Lead), Some(Field::Due)]);
+        assert_eq!(
+            fields,
+            vec![
+                Some(Field::Ref),
+                Some(Field::Action),
+                Some(Field::Lead),
+                Some(Field::Due)
+            ]
+        );
         assert!(plan_confidence(&cols).unwrap() > 0.6);
     }
 
@@ -461,7 +501,11 @@ mod tests {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         for headers in [
             h(&["Version", "Date", "Author", "Changes"]),
-            h(&["Performance Measures", "Target for 2007-2008", "Target for 2008-2009"]),
+            h(&[
+                "Performance Measures",
+                "Target for 2007-2008",
+                "Target for 2008-2009",
+            ]),
             h(&["Elements", "Action taken", "Achievements"]),
             h(&["Contents", "Page"]),
             h(&["Age Group", "Number of people", "TOTAL"]),

@@ -133,14 +133,25 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
     let mut list: Vec<prose::Item> = Vec::new();
     let mut list_section: (Option<String>, Option<String>) = (None, None);
 
-    let flush = |list: &mut Vec<prose::Item>, plans: &mut Vec<Plan>, heading: &Option<String>, ctx: &(Option<String>, Option<String>)| {
+    let flush = |list: &mut Vec<prose::Item>,
+                 plans: &mut Vec<Plan>,
+                 heading: &Option<String>,
+                 ctx: &(Option<String>, Option<String>)| {
         if prose::is_action_list(list, heading.as_deref(), false) {
             // Lists under a heading that is not about actions only count when the document has
             // no action-plan table (checked at the end).
-            let confidence = if prose::is_action_list(list, heading.as_deref(), true) { 0.8 } else { 0.6 };
+            let confidence = if prose::is_action_list(list, heading.as_deref(), true) {
+                0.8
+            } else {
+                0.6
+            };
             // Consecutive lists under one heading form one plan.
             match plans.last_mut() {
-                Some(p) if p.kind == crate::report::PlanKind::Prose && p.section == ctx.0 && p.rows.last().is_some_and(|r| r.section == ctx.0) => {
+                Some(p)
+                    if p.kind == crate::report::PlanKind::Prose
+                        && p.section == ctx.0
+                        && p.rows.last().is_some_and(|r| r.section == ctx.0) =>
+                {
                     let extra = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
                     p.rows.extend(extra.rows);
                 }
@@ -160,7 +171,10 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
                 if list.is_empty() {
                     list_section = (around.section.clone(), around.objective.clone());
                 }
-                list.push(prose::Item { text, source: &block.source });
+                list.push(prose::Item {
+                    text,
+                    source: &block.source,
+                });
                 continue;
             }
             _ => flush(&mut list, &mut plans, &heading, &list_section),
@@ -189,7 +203,10 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
         }
     }
     flush(&mut list, &mut plans, &heading, &list_section);
-    if plans.iter().any(|p| p.kind == crate::report::PlanKind::Table) {
+    if plans
+        .iter()
+        .any(|p| p.kind == crate::report::PlanKind::Table)
+    {
         plans.retain(|p| p.kind == crate::report::PlanKind::Table || p.confidence >= 0.8);
     }
     for (k, p) in plans.iter_mut().enumerate() {
@@ -223,7 +240,10 @@ fn definitions(document: &Document) -> Vec<(String, String)> {
             if let Some((name, desc)) = text.split_once(':') {
                 let name = name.trim();
                 let words = name.split_whitespace().count();
-                if (1..=6).contains(&words) && name.chars().next().is_some_and(char::is_uppercase) && desc.split_whitespace().count() >= 5 {
+                if (1..=6).contains(&words)
+                    && name.chars().next().is_some_and(char::is_uppercase)
+                    && desc.split_whitespace().count() >= 5
+                {
                     out.push((name.to_string(), desc.trim().to_string()));
                 }
             }

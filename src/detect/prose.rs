@@ -12,7 +12,8 @@ use crate::report::PlanKind;
 static COMMITMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(we|the (council|partnership|board|trust|ccg|icb)|partners|all (partners|agencies))\s+(will|shall|'ll|are going to|intend to|plan to|commit to|aim to|undertake to|must)\b|^we'll\b").unwrap()
 });
-static WILL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(\S+\s+){0,6}(will|shall)\s+\w+").unwrap());
+static WILL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(\S+\s+){0,6}(will|shall)\s+\w+").unwrap());
 static IMPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(to\s+)?(develop|review|establish|ensure|improve|provide|work|create|deliver|implement|promote|increase|support|identify|commission|introduce|explore|raise|consult|produce|agree|undertake|continue|expand|monitor|train|set up|extend|build|carry out|publish|map|strengthen|embed|launch|reduce|offer|involve|engage|invest|recruit|pilot|evaluate|update|refresh|design|co-produce|coproduce)\b").unwrap()
 });
@@ -36,7 +37,12 @@ pub fn is_action_list(items: &[Item], heading: Option<&str>, strict: bool) -> bo
         return false;
     }
     let strong = items.iter().filter(|i| COMMITMENT.is_match(i.text)).count();
-    let weak = items.iter().filter(|i| !COMMITMENT.is_match(i.text) && (WILL.is_match(i.text) || IMPERATIVE.is_match(i.text))).count();
+    let weak = items
+        .iter()
+        .filter(|i| {
+            !COMMITMENT.is_match(i.text) && (WILL.is_match(i.text) || IMPERATIVE.is_match(i.text))
+        })
+        .count();
     let action_heading = heading.is_some_and(|h| ACTION_HEADING.is_match(h));
     if strict && !action_heading {
         return false;
@@ -49,7 +55,12 @@ pub fn is_action_list(items: &[Item], heading: Option<&str>, strict: bool) -> bo
 }
 
 /// Build a prose plan from its items.
-pub fn plan(items: &[Item], section: Option<String>, objective: Option<String>, index: u32) -> Plan {
+pub fn plan(
+    items: &[Item],
+    section: Option<String>,
+    objective: Option<String>,
+    index: u32,
+) -> Plan {
     let rows = items
         .iter()
         .enumerate()
@@ -85,12 +96,29 @@ mod tests {
     #[test]
     fn commitments_make_a_list() {
         let s = Source::default();
-        let mk = |t: &'static str| Item { text: t, source: &s };
-        let list = [mk("We will ensure the core products include advice."), mk("Statutory sector employers will review their guidance.")];
-        assert!(is_action_list(&list, Some("Action theme 9 – economic wellbeing"), false));
-        let facts = [mk("There are 6 million carers."), mk("Carers save £87 billion.")];
+        let mk = |t: &'static str| Item {
+            text: t,
+            source: &s,
+        };
+        let list = [
+            mk("We will ensure the core products include advice."),
+            mk("Statutory sector employers will review their guidance."),
+        ];
+        assert!(is_action_list(
+            &list,
+            Some("Action theme 9 – economic wellbeing"),
+            false
+        ));
+        let facts = [
+            mk("There are 6 million carers."),
+            mk("Carers save £87 billion."),
+        ];
         assert!(!is_action_list(&facts, Some("Carers in the UK"), false));
-        let imperative = [mk("Develop a carers register"), mk("Review respite provision"), mk("Publish a guide")];
+        let imperative = [
+            mk("Develop a carers register"),
+            mk("Review respite provision"),
+            mk("Publish a guide"),
+        ];
         assert!(is_action_list(&imperative, Some("Actions for 2024"), false));
         assert!(!is_action_list(&imperative, Some("Background"), false));
         assert!(!is_action_list(&list, Some("Our vision"), true));

@@ -26,30 +26,43 @@ pub struct Surroundings {
 static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
 });
-static REF_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
-static CONTD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap());
+static REF_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
+static CONTD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
+});
 static OUTCOME_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.*?)\b(outcome|objective)s?\s*\d*\s*:\s*(.*)$").unwrap());
 
 /// Words that cannot end a complete cell: a line ending on one was wrapped.
 const DANGLING: &[&str] = &[
-    "and", "or", "of", "the", "to", "for", "with", "in", "on", "a", "an", "between", "by", "from", "that", "which",
-    "their", "its", "is", "are", "be", "as", "at", "into", "through", "will", "who", "our", "&",
+    "and", "or", "of", "the", "to", "for", "with", "in", "on", "a", "an", "between", "by", "from",
+    "that", "which", "their", "its", "is", "are", "be", "as", "at", "into", "through", "will",
+    "who", "our", "&",
 ];
 
 fn header_key(cells: &[String]) -> Vec<String> {
-    cells.iter().map(|c| header::words(c).join(" ")).filter(|s| !s.is_empty()).collect()
+    cells
+        .iter()
+        .map(|c| header::words(c).join(" "))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn texts(row: &Row) -> Vec<String> {
-    row.cells.iter().map(|c| c.text.trim().to_string()).collect()
+    row.cells
+        .iter()
+        .map(|c| c.text.trim().to_string())
+        .collect()
 }
 
 /// The row as a header candidate: short cells, at least two of them.
 fn header_shaped(cells: &[String]) -> bool {
     let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
-    filled.len() >= 2 && filled.iter().all(|c| c.split_whitespace().count() <= 12 && c.chars().count() <= 100)
+    filled.len() >= 2
+        && filled
+            .iter()
+            .all(|c| c.split_whitespace().count() <= 12 && c.chars().count() <= 100)
 }
 
 /// A leading integer reference of a row, as printed in the first cell ("3" or "3 To ...").
@@ -66,11 +79,16 @@ fn ends_dangling(text: &str) -> bool {
     if t.ends_with('-') || t.ends_with(',') || t.ends_with('/') {
         return true;
     }
-    t.rsplit(|c: char| c.is_whitespace()).next().is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+    t.rsplit(|c: char| c.is_whitespace())
+        .next()
+        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
 }
 
 fn starts_lower(text: &str) -> bool {
-    text.trim_start().chars().next().is_some_and(char::is_lowercase)
+    text.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
 }
 
 /// Align `cells` (fewer than `width`) to the columns they resemble, keeping their order.
@@ -162,28 +180,63 @@ impl Builder {
     /// Cells of a physical row, fitted to the header's width.
     fn fit(&self, mut cells: Vec<String>) -> (Vec<String>, Option<String>) {
         let width = self.width();
+        // Cells as printed, before trailing empty cells are trimmed: only a line with fewer
+        // cells than the header has lost separators and needs aligning by content.
+        let mut printed = cells.len();
         while cells.last().is_some_and(|c| c.is_empty()) {
             cells.pop();
         }
         let mut reference = None;
-        if self.ref_col.is_none() && cells.len() >= 2 && cells.len() <= width + 1 && is_ref(&cells[0]) && self.action_col == Some(0) {
+        // A wrapped line may keep the tab of an unheaded number column: drop that empty first
+        // cell when the rest then fits the columns' vocabulary better.
+        if self.wrapped && self.ref_col.is_none() && cells.len() >= 2 && cells[0].is_empty() {
+            let fit_score = |cs: &[String]| {
+                cs.iter()
+                    .take(width)
+                    .enumerate()
+                    .map(|(j, c)| if c.is_empty() { 0.0 } else { self.sim(c, j) })
+                    .sum::<f64>()
+                    - if cs.len() > width { 1.0 } else { 0.0 }
+            };
+            if fit_score(&cells[1..]) > fit_score(&cells) + 0.05 {
+                cells.remove(0);
+                printed -= 1;
+            }
+        }
+        if self.ref_col.is_none()
+            && cells.len() >= 2
+            && cells.len() <= width + 1
+            && is_ref(&cells[0])
+            && self.action_col == Some(0)
+        {
             // A number before the first column: the row's reference (header has no number column).
             reference = Some(cells.remove(0));
+            printed -= 1;
         }
         if cells.len() > width {
             {
-                let tail = cells.split_off(width - 1).into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>().join("\n");
+                let tail = cells
+                    .split_off(width - 1)
+                    .into_iter()
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 cells.push(tail);
             }
         }
         if cells.len() < width && cells.len() >= 2 && self.ref_col == Some(0) {
             if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
-                let rest = cells[0][c.get(1).map_or(0, |m| m.end())..].trim().trim_start_matches('.').trim().to_string();
+                let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
+                    .trim()
+                    .trim_start_matches('.')
+                    .trim()
+                    .to_string();
                 cells[0] = c[1].to_string();
                 cells.insert(1, rest);
+                printed += 1;
             }
         }
-        if cells.len() < width && cells.len() >= 2 && self.wrapped {
+        if printed < width && cells.len() >= 2 && self.wrapped {
             cells = align(&cells, width, &|c, j| self.sim(c, j));
         }
         cells.resize(width, String::new());
@@ -202,7 +255,9 @@ impl Builder {
             if let Some(r) = self.ref_col {
                 if is_ref(&cells[r]) {
                     reference = Some(cells[r].clone());
-                } else if !cells[r].is_empty() && self.action_col.is_some_and(|a| cells[a].is_empty()) {
+                } else if !cells[r].is_empty()
+                    && self.action_col.is_some_and(|a| cells[a].is_empty())
+                {
                     // Text in the number column of a row without action: the action slipped left.
                     if let Some(a) = self.action_col {
                         cells[a] = std::mem::take(&mut cells[r]);
@@ -213,8 +268,15 @@ impl Builder {
         (cells, reference)
     }
 
-    fn is_continuation(&self, cells: &[String], reference: &Option<String>, next_ref: Option<u32>) -> bool {
-        let Some(prev) = self.rows.last().map(|b| &b.cells) else { return false };
+    fn is_continuation(
+        &self,
+        cells: &[String],
+        reference: &Option<String>,
+        next_ref: Option<u32>,
+    ) -> bool {
+        let Some(prev) = self.rows.last().map(|b| &b.cells) else {
+            return false;
+        };
         if reference.is_some() {
             return false;
         }
@@ -222,11 +284,15 @@ impl Builder {
         let numbered = self.last_ref.is_some() || next_ref.is_some();
         if numbered {
             let expected = match next_ref {
-                Some(n) => n.saturating_sub(1).saturating_sub(self.last_ref.unwrap_or(0)) as usize,
+                Some(n) => n
+                    .saturating_sub(1)
+                    .saturating_sub(self.last_ref.unwrap_or(0)) as usize,
                 None => 0,
             };
             let filled = cells.iter().filter(|c| !c.is_empty()).count();
-            return !(self.since_ref < expected && !action.is_empty() && (!starts_lower(action) || filled >= 2));
+            return !(self.since_ref < expected
+                && !action.is_empty()
+                && (!starts_lower(action) || filled >= 2));
         }
         if action.is_empty() || starts_lower(action) {
             return true;
@@ -239,7 +305,11 @@ impl Builder {
         let due_empty = self.due_col.is_none_or(|d| cells[d].is_empty());
         due_empty
             && self.due_col.is_some_and(|d| !prev[d].is_empty())
-            && cells.iter().zip(prev).filter(|(c, _)| !c.is_empty()).all(|(_, p)| !p.is_empty() && !p.trim_end().ends_with('.'))
+            && cells
+                .iter()
+                .zip(prev)
+                .filter(|(c, _)| !c.is_empty())
+                .all(|(_, p)| !p.is_empty() && !p.trim_end().ends_with('.'))
     }
 
     fn add(&mut self, row: &Row, next_ref: Option<u32>) {
@@ -254,9 +324,19 @@ impl Builder {
         let lone_outcome = filled.len() == 1 && OUTCOME_SPLIT.is_match(filled[0]);
         if (raw.len() == 1 && self.width() > 2)
             || lone_outcome
-            || (lone_first && !is_ref(&raw[0]) && (SECTION_ROW.is_match(&raw[0]) || (self.ref_col == Some(0) && self.wrapped && raw[0].split_whitespace().count() >= 2 && !starts_lower(&raw[0]))))
+            || (lone_first
+                && !is_ref(&raw[0])
+                && (SECTION_ROW.is_match(&raw[0])
+                    || (self.ref_col == Some(0)
+                        && self.wrapped
+                        && raw[0].split_whitespace().count() >= 2
+                        && !starts_lower(&raw[0]))))
         {
-            let text = raw.iter().find(|c| !c.is_empty()).cloned().unwrap_or_default();
+            let text = raw
+                .iter()
+                .find(|c| !c.is_empty())
+                .cloned()
+                .unwrap_or_default();
             self.row_section = Some(section_name(&text));
             self.pending_caption = Some(text);
             return;
@@ -274,11 +354,18 @@ impl Builder {
                         p.push_str(&c);
                     }
                 }
-                prow.source.line_end = row.source.line_end.or(row.source.line).or(prow.source.line_end);
+                prow.source.line_end = row
+                    .source
+                    .line_end
+                    .or(row.source.line)
+                    .or(prow.source.line_end);
             }
             return;
         }
-        if let Some(n) = reference.as_deref().and_then(|r| r.trim_end_matches(['.', ')']).parse::<u32>().ok()) {
+        if let Some(n) = reference
+            .as_deref()
+            .and_then(|r| r.trim_end_matches(['.', ')']).parse::<u32>().ok())
+        {
             self.last_ref = Some(n);
             self.since_ref = 0;
         } else {
@@ -296,7 +383,16 @@ impl Builder {
     fn finish(self, table_index: u32) -> Plan {
         let mut rows = Vec::new();
         let mut last_section = self.section.clone();
-        for (k, BRow { cells, row, reference, section: row_section }) in self.rows.iter().enumerate() {
+        for (
+            k,
+            BRow {
+                cells,
+                row,
+                reference,
+                section: row_section,
+            },
+        ) in self.rows.iter().enumerate()
+        {
             let mut pr = PlanRow {
                 source: Source {
                     table: Some(table_index),
@@ -317,7 +413,11 @@ impl Builder {
                         }
                     }
                     None => {
-                        let name = if col.header.is_empty() { format!("column {}", col.index + 1) } else { col.header.clone() };
+                        let name = if col.header.is_empty() {
+                            format!("column {}", col.index + 1)
+                        } else {
+                            col.header.clone()
+                        };
                         pr.extra.insert(name, text.clone());
                     }
                 }
@@ -332,7 +432,9 @@ impl Builder {
                 Some(_) => last_section.clone(),
                 None => None,
             };
-            pr.section = section.or_else(|| row_section.clone()).or_else(|| self.section.clone());
+            pr.section = section
+                .or_else(|| row_section.clone())
+                .or_else(|| self.section.clone());
             last_section = pr.section.clone();
             rows.push(pr);
         }
@@ -351,7 +453,10 @@ impl Builder {
 /// `As above` / `See above` / `Ditto`: the value repeats the row above.
 pub fn is_as_above(s: &str) -> bool {
     let w = header::words(s).join(" ");
-    matches!(w.as_str(), "as above" | "see above" | "ditto" | "as per above" | "same as above")
+    matches!(
+        w.as_str(),
+        "as above" | "see above" | "ditto" | "as per above" | "same as above"
+    )
 }
 
 /// A section name from a section cell or row: "Having a Break\nCont'd" -> "Having a Break".
@@ -365,13 +470,19 @@ pub fn section_name(s: &str) -> String {
 /// name and an outcome statement.
 pub fn split_caption(text: &str) -> (Option<String>, Option<String>) {
     if let Some(c) = OUTCOME_SPLIT.captures(text) {
-        let name = c[1].trim().trim_end_matches([':', '-', '–']).trim().to_string();
+        let name = c[1]
+            .trim()
+            .trim_end_matches([':', '-', '–'])
+            .trim()
+            .to_string();
         let outcome = c[3].trim().to_string();
         let name = (!name.is_empty() && name.split_whitespace().count() <= 8).then_some(name);
         return (name, (!outcome.is_empty()).then_some(outcome));
     }
     let words = text.split_whitespace().count();
-    ((1..=10).contains(&words)).then(|| section_name(text)).map_or((None, None), |s| (Some(s), None))
+    ((1..=10).contains(&words))
+        .then(|| section_name(text))
+        .map_or((None, None), |s| (Some(s), None))
 }
 
 /// Find the action plans in one table.
@@ -391,15 +502,20 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
             }
         }
         if row.header || header_shaped(cells) {
-            if let Some((columns, confidence)) = header_mapping(&all, r, opts).filter(|(cols, conf)| {
-                // Inside a plan, a wrapped line can look like a header: a real new header maps
-                // most of its cells and starts with capitals.
-                cur.is_none()
-                    || row.header
-                    || (*conf >= 0.7
-                        && cells.iter().filter(|c| !c.is_empty()).all(|c| !starts_lower(c))
-                        && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
-            }) {
+            if let Some((columns, confidence)) =
+                header_mapping(&all, r, opts).filter(|(cols, conf)| {
+                    // Inside a plan, a wrapped line can look like a header: a real new header maps
+                    // most of its cells and starts with capitals.
+                    cur.is_none()
+                        || row.header
+                        || (*conf >= 0.7
+                            && cells
+                                .iter()
+                                .filter(|c| !c.is_empty())
+                                .all(|c| !starts_lower(c))
+                            && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
+                })
+            {
                 if let Some(mut b) = cur.take() {
                     if let Some(c) = b.pending_caption.take() {
                         caption.push(c);
@@ -412,13 +528,27 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     section = around.section.clone();
                 }
                 caption.clear();
-                cur = Some(new_builder(columns, confidence, key, section, objective, row.source.clone(), table.wrapped_lines, &all, r));
+                cur = Some(new_builder(
+                    columns,
+                    confidence,
+                    key,
+                    section,
+                    objective,
+                    row.source.clone(),
+                    table.wrapped_lines,
+                    &all,
+                    r,
+                ));
                 continue;
             }
         }
         match cur.as_mut() {
             None => {
-                let t: Vec<&str> = cells.iter().map(String::as_str).filter(|c| !c.is_empty()).collect();
+                let t: Vec<&str> = cells
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect();
                 if !t.is_empty() {
                     caption.push(t.join(" "));
                 }
@@ -426,19 +556,42 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
             Some(b) => {
                 let next_ref = (r + 1..rows.len())
                     .take_while(|&q| header_key(&all[q]) != b.key)
-                    .find_map(|q| leading_ref(&all[q]).filter(|_| !all[q][0].is_empty() || b.ref_col.is_none()));
+                    .find_map(|q| {
+                        leading_ref(&all[q])
+                            .filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
+                    });
                 let next_ref = next_ref.or_else(|| {
-                    (r + 1..rows.len()).take_while(|&q| header_key(&all[q]) != b.key).find_map(|q| all[q].get(b.ref_col.unwrap_or(0)).and_then(|c| c.parse::<u32>().ok()))
+                    (r + 1..rows.len())
+                        .take_while(|&q| header_key(&all[q]) != b.key)
+                        .find_map(|q| {
+                            all[q]
+                                .get(b.ref_col.unwrap_or(0))
+                                .and_then(|c| c.parse::<u32>().ok())
+                        })
                 });
                 // A repeated header followed by a row numbered 1 starts a new plan.
-                if b.repeated_header && !b.rows.is_empty() && leading_ref(cells) == Some(1) && b.last_ref.is_some_and(|n| n > 1) {
+                if b.repeated_header
+                    && !b.rows.is_empty()
+                    && leading_ref(cells) == Some(1)
+                    && b.last_ref.is_some_and(|n| n > 1)
+                {
                     let columns = b.columns.clone();
                     let (confidence, key, wrapped) = (b.confidence, b.key.clone(), b.wrapped);
                     let source = row.source.clone();
                     if let Some(done) = cur.take() {
                         out.push(done.finish(table_index));
                     }
-                    let mut nb = new_builder(columns, confidence, key, around.section.clone(), None, source, wrapped, &all, r);
+                    let mut nb = new_builder(
+                        columns,
+                        confidence,
+                        key,
+                        around.section.clone(),
+                        None,
+                        source,
+                        wrapped,
+                        &all,
+                        r,
+                    );
                     nb.add(row, next_ref);
                     cur = Some(nb);
                 } else {
@@ -468,7 +621,10 @@ fn new_builder(
     let width = columns.len();
     let mut bags = vec![HashSet::new(); width];
     for cells in all.iter().skip(header_row + 1) {
-        let filled = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
+        let filled = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |p| p + 1);
         if filled == width {
             for (k, c) in cells.iter().enumerate().take(width) {
                 bags[k].extend(header::words(c));
@@ -514,15 +670,47 @@ fn header_mapping(all: &[Vec<String>], r: usize, opts: &Options) -> Option<(Vec<
     }
     // Rows below have as many cells as the widest row right under the header.
     let below = &all[r + 1..all.len().min(r + 40)];
-    let typical = below.iter().map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1)).max().unwrap_or(0);
-    if headers.len() < typical && typical <= headers.len() + 1 && !headers.is_empty() && !headers[0].is_empty() {
+    let typical = below
+        .iter()
+        .map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1))
+        .max()
+        .unwrap_or(0);
+    if headers.len() < typical
+        && typical <= headers.len() + 1
+        && !headers.is_empty()
+        && !headers[0].is_empty()
+    {
         // The row numbers have their own column but no header.
-        let rows_with_ref = below.iter().filter(|c| c.first().is_some_and(|x| is_ref(x))).count();
-        if rows_with_ref * 2 > below.len().max(1) && below.iter().all(|c| c.len() >= headers.len() + 1 || c.iter().all(|x| x.is_empty())) {
+        let rows_with_ref = below
+            .iter()
+            .filter(|c| c.first().is_some_and(|x| is_ref(x)))
+            .count();
+        if rows_with_ref * 2 > below.len().max(1)
+            && below
+                .iter()
+                .all(|c| c.len() >= headers.len() + 1 || c.iter().all(|x| x.is_empty()))
+        {
             headers.insert(0, String::new());
         }
     }
-    let profiles: Vec<Profile> = (0..headers.len()).map(|k| header::profile(below.iter().filter_map(|c| c.get(k).map(String::as_str)))).collect();
+    // Rows that fill more columns than the header names have unnamed trailing columns.
+    let common = {
+        let mut widths: Vec<usize> = below
+            .iter()
+            .map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1))
+            .filter(|&w| w > 0)
+            .collect();
+        widths.sort_unstable();
+        widths.get(widths.len() / 2).copied().unwrap_or(0)
+    };
+    // Only where the header line itself printed the empty cells (a trailing tab).
+    let printed = all[r].len();
+    if common > headers.len() && printed > headers.len() {
+        headers.resize(common.min(printed), String::new());
+    }
+    let profiles: Vec<Profile> = (0..headers.len())
+        .map(|k| header::profile(below.iter().filter_map(|c| c.get(k).map(String::as_str))))
+        .collect();
     let columns = header::map_columns(&headers, &profiles, &opts.header_synonyms);
     let confidence = header::plan_confidence(&columns)?;
     Some((columns, confidence))

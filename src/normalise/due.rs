@@ -24,27 +24,46 @@ pub struct Due {
     pub precision: Option<DuePrecision>,
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 const MONTH_RE: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 static NUMERIC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b").unwrap());
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}\.?,?\s+('?\d{{4}}|'?\d{{2}})\b")).unwrap()
+    Regex::new(&format!(
+        r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}\.?,?\s+('?\d{{4}}|'?\d{{2}})\b"
+    ))
+    .unwrap()
 });
-static MONTH_DAY_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b{MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})\b")).unwrap());
-static MONTH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b{MONTH_RE}\.?[\s\-/,']*('?\d{{4}}|'?\d{{2}})\b")).unwrap());
+static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b{MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})\b"
+    ))
+    .unwrap()
+});
+static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b{MONTH_RE}\.?[\s\-/,']*('?\d{{4}}|'?\d{{2}})\b"
+    ))
+    .unwrap()
+});
 static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:q|quarter\s*)([1-4])\s*(?:of\s+)?(?:(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})|(\d{4}))\b").unwrap()
+    Regex::new(
+        r"\b(?:q|quarter\s*)([1-4])\s*(?:of\s+)?(?:(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})|(\d{4}))\b",
+    )
+    .unwrap()
 });
-static SEASON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(spring|summer|autumn|fall|winter)\s+(?:of\s+)?(\d{4}|'?\d{2})\b").unwrap());
-static FINANCIAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:fy\s*)?((?:19|20)\d{2})\s*[/\-–]\s*(\d{2}|(?:19|20)\d{2})\b").unwrap());
+static SEASON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(spring|summer|autumn|fall|winter)\s+(?:of\s+)?(\d{4}|'?\d{2})\b").unwrap()
+});
+static FINANCIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:fy\s*)?((?:19|20)\d{2})\s*[/\-–]\s*(\d{2}|(?:19|20)\d{2})\b").unwrap()
+});
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2})\b").unwrap());
-static MID_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bmid[\s-]*((?:19|20)\d{2})\b").unwrap());
+static MID_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bmid[\s-]*((?:19|20)\d{2})\b").unwrap());
 
 static ONGOING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(on[\s-]?going|continuous(ly)?|continuing|continual(ly)?|onwards?|throughout|as (and when )?(required|needed|necessary|appropriate)|rolling|existing work|in progress|permanent|indefinite)\b").unwrap()
@@ -72,11 +91,18 @@ fn year4(s: &str) -> Option<i32> {
 
 fn month_index(s: &str) -> Option<u32> {
     let s = s.to_lowercase();
-    MONTHS.iter().position(|m| s.starts_with(m)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| s.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 fn last_day(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 
@@ -87,13 +113,19 @@ fn overlaps(hits: &[Hit], s: usize, e: usize) -> bool {
 /// Every date or period named in `lower` (lower-case text), most specific first, no overlaps.
 fn find_dates(lower: &str) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
-    let push = |hits: &mut Vec<Hit>, s: usize, e: usize, date: Option<NaiveDate>, p: DuePrecision| {
-        if let Some(date) = date {
-            if !overlaps(hits, s, e) {
-                hits.push(Hit { date, precision: p, start: s, end: e });
+    let push =
+        |hits: &mut Vec<Hit>, s: usize, e: usize, date: Option<NaiveDate>, p: DuePrecision| {
+            if let Some(date) = date {
+                if !overlaps(hits, s, e) {
+                    hits.push(Hit {
+                        date,
+                        precision: p,
+                        start: s,
+                        end: e,
+                    });
+                }
             }
-        }
-    };
+        };
     for c in NUMERIC.captures_iter(lower) {
         let m = c.get(0).map_or(0..0, |m| m.range());
         let (d, mo) = (c[1].parse::<u32>().ok(), c[2].parse::<u32>().ok());
@@ -124,21 +156,47 @@ fn find_dates(lower: &str) -> Vec<Hit> {
         let q: u32 = c[1].parse().unwrap_or(1);
         let date = if let (Some(a), Some(_)) = (c.get(2), c.get(3)) {
             // Financial quarter: Q1 = April to June of the first year.
-            year4(a.as_str()).and_then(|y| if q == 4 { last_day(y + 1, 3) } else { last_day(y, 3 + 3 * q) })
+            year4(a.as_str()).and_then(|y| {
+                if q == 4 {
+                    last_day(y + 1, 3)
+                } else {
+                    last_day(y, 3 + 3 * q)
+                }
+            })
         } else {
-            c.get(4).and_then(|y| year4(y.as_str())).and_then(|y| last_day(y, 3 * q))
+            c.get(4)
+                .and_then(|y| year4(y.as_str()))
+                .and_then(|y| last_day(y, 3 * q))
         };
         push(&mut hits, m.start, m.end, date, DuePrecision::Quarter);
     }
     for c in FINANCIAL.captures_iter(lower) {
         let m = c.get(0).map_or(0..0, |m| m.range());
-        let (Some(a), b) = (year4(&c[1]), &c[2]) else { continue };
-        let b = if b.len() == 2 { (a / 100) * 100 + b.parse::<i32>().unwrap_or(0) } else { b.parse().unwrap_or(0) };
+        let (Some(a), b) = (year4(&c[1]), &c[2]) else {
+            continue;
+        };
+        let b = if b.len() == 2 {
+            (a / 100) * 100 + b.parse::<i32>().unwrap_or(0)
+        } else {
+            b.parse().unwrap_or(0)
+        };
         if b == a + 1 {
-            push(&mut hits, m.start, m.end, last_day(b, 3), DuePrecision::FinancialYear);
+            push(
+                &mut hits,
+                m.start,
+                m.end,
+                last_day(b, 3),
+                DuePrecision::FinancialYear,
+            );
         } else if b > a && b - a <= 30 {
             // A span of years ("2008-2011"): due by the end of the last.
-            push(&mut hits, m.start, m.end, NaiveDate::from_ymd_opt(b, 12, 31), DuePrecision::Year);
+            push(
+                &mut hits,
+                m.start,
+                m.end,
+                NaiveDate::from_ymd_opt(b, 12, 31),
+                DuePrecision::Year,
+            );
         }
     }
     for c in SEASON.captures_iter(lower) {
@@ -166,11 +224,20 @@ fn find_dates(lower: &str) -> Vec<Hit> {
     }
     for c in YEAR.captures_iter(lower) {
         let m = c.get(0).map_or(0..0, |m| m.range());
-        push(&mut hits, m.start, m.end, year4(&c[1]).and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)), DuePrecision::Year);
+        push(
+            &mut hits,
+            m.start,
+            m.end,
+            year4(&c[1]).and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
+            DuePrecision::Year,
+        );
     }
     // "financial year 2011" / "2011 financial year" without a second year.
     if lower.contains("financial year") {
-        for h in hits.iter_mut().filter(|h| h.precision == DuePrecision::Year) {
+        for h in hits
+            .iter_mut()
+            .filter(|h| h.precision == DuePrecision::Year)
+        {
             if let Some(d) = last_day(h.date.year() + 1, 3) {
                 h.date = d;
                 h.precision = DuePrecision::FinancialYear;
@@ -221,7 +288,11 @@ pub fn parse(text: &str) -> Due {
     } else {
         DueKind::Unspecified
     };
-    Due { kind, date, precision }
+    Due {
+        kind,
+        date,
+        precision,
+    }
 }
 
 #[cfg(test)]
@@ -248,20 +319,50 @@ mod tests {
         check("Feb 2012", Date, Some("2012-02-29"), Some(P::Month));
         check("End 2011", Period, Some("2011-12-31"), Some(P::Year));
         check("March 2009", Date, Some("2009-03-31"), Some(P::Month));
-        check("By end August 2008", Date, Some("2008-08-31"), Some(P::Month));
+        check(
+            "By end August 2008",
+            Date,
+            Some("2008-08-31"),
+            Some(P::Month),
+        );
         check("2011", Period, Some("2011-12-31"), Some(P::Year));
-        check("To end 2011/12 financial year", Period, Some("2012-03-31"), Some(P::FinancialYear));
-        check("2011-12", Period, Some("2012-03-31"), Some(P::FinancialYear));
+        check(
+            "To end 2011/12 financial year",
+            Period,
+            Some("2012-03-31"),
+            Some(P::FinancialYear),
+        );
+        check(
+            "2011-12",
+            Period,
+            Some("2012-03-31"),
+            Some(P::FinancialYear),
+        );
         check("Q3 2009", Period, Some("2009-09-30"), Some(P::Quarter));
         check("Q4 2009/10", Period, Some("2010-03-31"), Some(P::Quarter));
         check("Autumn 2008", Period, Some("2008-11-30"), Some(P::Season));
         check("Winter 2008", Period, Some("2009-02-28"), Some(P::Season));
-        check("Autumn 2008 onwards", Ongoing, Some("2008-11-30"), Some(P::Season));
-        check("July 08 - ongoing", Ongoing, Some("2008-07-31"), Some(P::Month));
+        check(
+            "Autumn 2008 onwards",
+            Ongoing,
+            Some("2008-11-30"),
+            Some(P::Season),
+        );
+        check(
+            "July 08 - ongoing",
+            Ongoing,
+            Some("2008-07-31"),
+            Some(P::Month),
+        );
         check("Ongoing", Ongoing, None, None);
         check("On-going", Ongoing, None, None);
         check("Annually", Recurring, None, None);
-        check("Three yearly review, linked to funding streams", Recurring, None, None);
+        check(
+            "Three yearly review, linked to funding streams",
+            Recurring,
+            None,
+            None,
+        );
         check("Immediate", Immediate, None, None);
         check("Now", Immediate, None, None);
         check(
@@ -270,7 +371,12 @@ mod tests {
             Some("2011-03-31"),
             Some(P::Month),
         );
-        check("To be produced by March 2009 to be launched June 2009", Multiple, Some("2009-06-30"), Some(P::Month));
+        check(
+            "To be produced by March 2009 to be launched June 2009",
+            Multiple,
+            Some("2009-06-30"),
+            Some(P::Month),
+        );
         check("When funding allows", Unspecified, None, None);
         check("2008-2011", Period, Some("2011-12-31"), Some(P::Year));
         check("40 – 74 yr olds", Unspecified, None, None);

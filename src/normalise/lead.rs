@@ -15,8 +15,14 @@ pub fn parties(lead: &str) -> Vec<String> {
             if part.is_empty() {
                 continue;
             }
-            let commas: Vec<&str> = part.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-            let one_name = commas.last().is_some_and(|l| l.contains(" and ") || l.starts_with("and "));
+            let commas: Vec<&str> = part
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            let one_name = commas
+                .last()
+                .is_some_and(|l| l.contains(" and ") || l.starts_with("and "));
             if commas.len() > 1 && !one_name {
                 out.extend(commas.into_iter().map(str::to_string));
             } else {
@@ -34,10 +40,22 @@ mod tests {
 
     #[test]
     fn splits_parties() {
-        assert_eq!(parties("HHAS/PCT/ Children's Services"), vec!["HHAS", "PCT", "Children's Services"]);
-        assert_eq!(parties("Commissioners, HHAS/PCT/ Children's Services"), vec!["Commissioners", "HHAS", "PCT", "Children's Services"]);
-        assert_eq!(parties("Health, Housing and Adult Services"), vec!["Health, Housing and Adult Services"]);
-        assert_eq!(parties("· Contract Officers\n· Carers' Leads"), vec!["Contract Officers", "Carers' Leads"]);
+        assert_eq!(
+            parties("HHAS/PCT/ Children's Services"),
+            vec!["HHAS", "PCT", "Children's Services"]
+        );
+        assert_eq!(
+            parties("Commissioners, HHAS/PCT/ Children's Services"),
+            vec!["Commissioners", "HHAS", "PCT", "Children's Services"]
+        );
+        assert_eq!(
+            parties("Health, Housing and Adult Services"),
+            vec!["Health, Housing and Adult Services"]
+        );
+        assert_eq!(
+            parties("· Contract Officers\n· Carers' Leads"),
+            vec!["Contract Officers", "Carers' Leads"]
+        );
         assert_eq!(parties("PCT (public health)"), vec!["PCT (public health)"]);
         assert!(parties(" / ").is_empty());
     }

@@ -51,7 +51,10 @@ impl Context {
 }
 
 fn value(row: &crate::detect::PlanRow, f: Field) -> Option<&str> {
-    row.values.get(&f).map(String::as_str).filter(|s| !s.trim().is_empty())
+    row.values
+        .get(&f)
+        .map(String::as_str)
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Normalise every plan: plan descriptions and actions (gaps are filled in by [`crate::gaps`]).
@@ -93,23 +96,40 @@ pub fn normalise_plans(plans: &[Plan], context: &Context) -> (Vec<PlanInfo>, Vec
     (infos, actions)
 }
 
-fn action(plan_index: u32, row_index: u32, plan: &Plan, row: &crate::detect::PlanRow, context: &Context) -> Action {
-    let action_items = value(row, Field::Action).map(text::items).unwrap_or_default();
+fn action(
+    plan_index: u32,
+    row_index: u32,
+    plan: &Plan,
+    row: &crate::detect::PlanRow,
+    context: &Context,
+) -> Action {
+    let action_items = value(row, Field::Action)
+        .map(text::items)
+        .unwrap_or_default();
     let lead = value(row, Field::Lead).and_then(text::joined);
     let due_raw = value(row, Field::Due).and_then(text::joined);
     let parsed = due_raw.as_deref().map(due::parse);
-    let xref_raw = value(row, Field::Xref).map(|x| text::join_lines(x.lines())).filter(|s| !s.is_empty());
-    let objective = value(row, Field::Objective).and_then(text::joined).or_else(|| plan.objective.clone());
+    let xref_raw = value(row, Field::Xref)
+        .map(|x| text::join_lines(x.lines()))
+        .filter(|s| !s.is_empty());
+    let objective = value(row, Field::Objective)
+        .and_then(text::joined)
+        .or_else(|| plan.objective.clone());
     let mut source = row.source.clone();
     source.table = source.table.or(Some(plan_index));
     Action {
         id: format!("p{plan_index}-r{row_index}"),
         table: plan_index,
         row: row_index,
-        reference: value(row, Field::Ref).map(|s| text::clean_line(s).trim_end_matches(['.', ')']).to_string()),
+        reference: value(row, Field::Ref)
+            .map(|s| text::clean_line(s).trim_end_matches(['.', ')']).to_string()),
         section: row.section.clone().map(|s| text::clean_line(&s)),
         objective,
-        action: if action_items.is_empty() { None } else { Some(action_items.join("; ")) },
+        action: if action_items.is_empty() {
+            None
+        } else {
+            Some(action_items.join("; "))
+        },
         action_items,
         leads: lead.as_deref().map(lead::parties).unwrap_or_default(),
         lead,
@@ -118,10 +138,16 @@ fn action(plan_index: u32, row_index: u32, plan: &Plan, row: &crate::detect::Pla
         due_precision: parsed.as_ref().and_then(|d| d.precision),
         due: due_raw,
         evidence: value(row, Field::Evidence).and_then(text::joined),
-        xrefs: value(row, Field::Xref).map(|x| xref::split(x, &context.themes)).unwrap_or_default(),
+        xrefs: value(row, Field::Xref)
+            .map(|x| xref::split(x, &context.themes))
+            .unwrap_or_default(),
         xref: xref_raw,
         status: value(row, Field::Status).and_then(text::joined),
-        extra: row.extra.iter().filter_map(|(k, v)| text::joined(v).map(|v| (k.clone(), v))).collect(),
+        extra: row
+            .extra
+            .iter()
+            .filter_map(|(k, v)| text::joined(v).map(|v| (k.clone(), v)))
+            .collect(),
         source,
         gaps: Vec::new(),
     }

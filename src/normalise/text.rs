@@ -8,11 +8,15 @@ use unicode_normalization::UnicodeNormalization;
 static BULLET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*((?:[-*•·▪◦‣⁃⇒➢►→✓■□❖➤\u{f0b7}\u{f0a7}\u{f076}\u{f0d8}]|o\s)\s*)+").unwrap()
 });
-static TAGS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)</?(u|i|b|em|strong|span|sup|sub|font)(\s[^>]*)?>|\*\*").unwrap());
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(u|i|b|em|strong|span|sup|sub|font)(\s[^>]*)?>|\*\*").unwrap()
+});
 static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+").unwrap());
 /// Word endings that, after a line-end hyphen, show the hyphen split one word.
-const SUFFIXES: &[&str] = &["ing", "ed", "tion", "tions", "ment", "ments", "ness", "ly", "ity", "ities", "ance", "ence", "er", "ers", "al", "ation", "ations", "ive", "ised", "ized", "ise", "ize", "able", "ible"];
+const SUFFIXES: &[&str] = &[
+    "ing", "ed", "tion", "tions", "ment", "ments", "ness", "ly", "ity", "ities", "ance", "ence",
+    "er", "ers", "al", "ation", "ations", "ive", "ised", "ized", "ise", "ize", "able", "ible",
+];
 
 /// Clean one line: NFKC (ligatures, non-breaking spaces), inline markup, runs of whitespace.
 pub fn clean_line(s: &str) -> String {
@@ -32,7 +36,9 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
         }
         if out.ends_with('-') && !out.ends_with(" -") {
             let first: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
-            if first.chars().next().is_some_and(char::is_lowercase) && SUFFIXES.contains(&first.as_str()) {
+            if first.chars().next().is_some_and(char::is_lowercase)
+                && SUFFIXES.contains(&first.as_str())
+            {
                 out.pop();
             }
             out.push_str(&line);
@@ -67,7 +73,11 @@ pub fn items(cell: &str) -> Vec<String> {
     }
     if !any_bullet {
         let all = join_lines(cell.lines());
-        return if all.is_empty() { Vec::new() } else { vec![all] };
+        return if all.is_empty() {
+            Vec::new()
+        } else {
+            vec![all]
+        };
     }
     groups
         .iter()
@@ -92,16 +102,34 @@ mod tests {
 
     #[test]
     fn cleans_and_joins() {
-        assert_eq!(join_lines(["Commission-", "ing of services"]), "Commissioning of services");
-        assert_eq!(join_lines(["health and well-", "being"]), "health and well-being");
-        assert_eq!(join_lines(["Carers will be involved <u>collectively</u>", "in  planning"]), "Carers will be involved collectively in planning");
+        assert_eq!(
+            join_lines(["Commission-", "ing of services"]),
+            "Commissioning of services"
+        );
+        assert_eq!(
+            join_lines(["health and well-", "being"]),
+            "health and well-being"
+        );
+        assert_eq!(
+            join_lines([
+                "Carers will be involved <u>collectively</u>",
+                "in  planning"
+            ]),
+            "Carers will be involved collectively in planning"
+        );
         assert_eq!(clean_line("e\u{fb03}cient\u{a0}use"), "efficient use");
     }
 
     #[test]
     fn bullets_become_items() {
-        assert_eq!(items("· Take A Break\n· Day services\nand more"), vec!["Take A Break", "Day services and more"]);
-        assert_eq!(items("Increased numbers:\n· Take A Break"), vec!["Increased numbers:", "Take A Break"]);
+        assert_eq!(
+            items("· Take A Break\n· Day services\nand more"),
+            vec!["Take A Break", "Day services and more"]
+        );
+        assert_eq!(
+            items("Increased numbers:\n· Take A Break"),
+            vec!["Increased numbers:", "Take A Break"]
+        );
         assert_eq!(items("Plain text\nwrapped"), vec!["Plain text wrapped"]);
         assert_eq!(joined("• A\n• B").as_deref(), Some("A; B"));
         assert_eq!(joined("  \n"), None);

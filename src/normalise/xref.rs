@@ -7,12 +7,19 @@
 use super::text;
 
 fn key(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Split a cross-reference cell into items.
 pub fn split(raw: &str, themes: &[String]) -> Vec<String> {
-    let theme_keys: Vec<(Vec<String>, &String)> = themes.iter().map(|t| (key(t), t)).filter(|(k, _)| !k.is_empty()).collect();
+    let theme_keys: Vec<(Vec<String>, &String)> = themes
+        .iter()
+        .map(|t| (key(t), t))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
     let joined = text::join_lines(raw.lines());
     let words: Vec<&str> = joined.split_whitespace().collect();
     let wkeys: Vec<String> = words.iter().map(|w| key(w).join("")).collect();
@@ -23,7 +30,9 @@ pub fn split(raw: &str, themes: &[String]) -> Vec<String> {
     while i < words.len() {
         let best = theme_keys
             .iter()
-            .filter(|(k, _)| i + k.len() <= words.len() && k.iter().zip(&wkeys[i..]).all(|(a, b)| a == b))
+            .filter(|(k, _)| {
+                i + k.len() <= words.len() && k.iter().zip(&wkeys[i..]).all(|(a, b)| a == b)
+            })
             .max_by_key(|(k, _)| k.len());
         match best {
             Some((k, _)) => {
@@ -48,14 +57,25 @@ pub fn split(raw: &str, themes: &[String]) -> Vec<String> {
         // No theme list to match against: fall back to the cell's own lines / items.
         let mut items = text::items(raw);
         if items.len() == 1 {
-            items = raw.lines().map(text::clean_line).filter(|l| !l.is_empty()).collect();
+            items = raw
+                .lines()
+                .map(text::clean_line)
+                .filter(|l| !l.is_empty())
+                .collect();
             if items.iter().any(|l| l.split(';').count() > 1) {
-                items = items.iter().flat_map(|l| l.split(';').map(|s| s.trim().to_string())).filter(|s| !s.is_empty()).collect();
+                items = items
+                    .iter()
+                    .flat_map(|l| l.split(';').map(|s| s.trim().to_string()))
+                    .filter(|s| !s.is_empty())
+                    .collect();
             }
         }
         return items;
     }
-    out.into_iter().map(|s| s.trim_matches([',', ';', ' ']).to_string()).filter(|s| !s.is_empty()).collect()
+    out.into_iter()
+        .map(|s| s.trim_matches([',', ';', ' ']).to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -64,13 +84,32 @@ mod tests {
 
     #[test]
     fn splits_against_themes() {
-        let themes = vec!["Information and Advice".to_string(), "Recognising and Valuing Contribution".to_string(), "Health".to_string()];
+        let themes = vec![
+            "Information and Advice".to_string(),
+            "Recognising and Valuing Contribution".to_string(),
+            "Health".to_string(),
+        ];
         assert_eq!(
-            split("Information and Advice Recognising and Valuing Contribution", &themes),
-            vec!["Information and Advice", "Recognising and Valuing Contribution"]
+            split(
+                "Information and Advice Recognising and Valuing Contribution",
+                &themes
+            ),
+            vec![
+                "Information and Advice",
+                "Recognising and Valuing Contribution"
+            ]
         );
-        assert_eq!(split("Health\nInformation and\nAdvice", &themes), vec!["Health", "Information and Advice"]);
-        assert_eq!(split("Objective 2; Objective 4", &[]), vec!["Objective 2", "Objective 4"]);
-        assert_eq!(split("Outcome 1\nOutcome 3", &[]), vec!["Outcome 1", "Outcome 3"]);
+        assert_eq!(
+            split("Health\nInformation and\nAdvice", &themes),
+            vec!["Health", "Information and Advice"]
+        );
+        assert_eq!(
+            split("Objective 2; Objective 4", &[]),
+            vec!["Objective 2", "Objective 4"]
+        );
+        assert_eq!(
+            split("Outcome 1\nOutcome 3", &[]),
+            vec!["Outcome 1", "Outcome 3"]
+        );
     }
 }

@@ -47,15 +47,33 @@ pub fn decode(bytes: &[u8]) -> String {
     let (text, _) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         (String::from_utf8_lossy(rest).into_owned(), ())
     } else if bytes.starts_with(&[0xFF, 0xFE]) {
-        (encoding_rs::UTF_16LE.decode_with_bom_removal(bytes).0.into_owned(), ())
+        (
+            encoding_rs::UTF_16LE
+                .decode_with_bom_removal(bytes)
+                .0
+                .into_owned(),
+            (),
+        )
     } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        (encoding_rs::UTF_16BE.decode_with_bom_removal(bytes).0.into_owned(), ())
+        (
+            encoding_rs::UTF_16BE
+                .decode_with_bom_removal(bytes)
+                .0
+                .into_owned(),
+            (),
+        )
     } else if let Some(enc) = utf16_without_bom(bytes) {
         (enc.decode_without_bom_handling(bytes).0.into_owned(), ())
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), ()),
-            Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), ()),
+            Err(_) => (
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+                    .into_owned(),
+                (),
+            ),
         }
     };
     text.chars()
@@ -70,7 +88,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
     let pairs = sample.len() / 2;
     let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd * 10 > pairs * 4 && even * 10 < pairs {
         Some(encoding_rs::UTF_16LE)
     } else if even * 10 > pairs * 4 && odd * 10 < pairs {
@@ -118,7 +141,11 @@ fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
-        s.chars().take(max).collect::<String>().trim_end().to_string()
+        s.chars()
+            .take(max)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
     }
 }
 
@@ -180,7 +207,10 @@ fn is_rule_line(line: &str) -> bool {
 }
 
 static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:[-*•·▪◦‣⁃⇒➢►→✓■□❖➤\u{f0b7}\u{f0a7}\u{f076}\u{f0d8}\u{2013}\u{2014}]|o\b)\s*)+").unwrap()
+    Regex::new(
+        r"^\s*((?:[-*•·▪◦‣⁃⇒➢►→✓■□❖➤\u{f0b7}\u{f0a7}\u{f076}\u{f0d8}\u{2013}\u{2014}]|o\b)\s*)+",
+    )
+    .unwrap()
 });
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\(?(\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s+").unwrap());
@@ -279,7 +309,9 @@ impl Parser<'_> {
 
     /// Is line `i` underlined by a rule line (setext-style heading, possibly tab-split)?
     fn underlined(&self, i: usize) -> bool {
-        i + 1 < self.lines.len() && is_rule_line(&self.lines[i + 1].text) && !is_rule_line(&self.lines[i].text)
+        i + 1 < self.lines.len()
+            && is_rule_line(&self.lines[i + 1].text)
+            && !is_rule_line(&self.lines[i].text)
     }
 
     fn parse(&self) -> Vec<Block> {
@@ -288,7 +320,13 @@ impl Parser<'_> {
         while i < self.lines.len() {
             let k = self.kind(i);
             if k != Kind::Blank && self.underlined(i) {
-                let text = self.lines[i].text.split('\t').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+                let text = self.lines[i]
+                    .text
+                    .split('\t')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 blocks.push(Block {
                     kind: BlockKind::Heading { level: 2, text },
                     source: self.src(i, i + 1),
@@ -317,13 +355,18 @@ impl Parser<'_> {
         let mut last = start;
         while i < self.lines.len() {
             let k = self.kind(i);
-            if matches!(k, Kind::Text | Kind::Pipe) || (i > start && k != Kind::Blank && self.underlined(i)) {
+            if matches!(k, Kind::Text | Kind::Pipe)
+                || (i > start && k != Kind::Blank && self.underlined(i))
+            {
                 break;
             }
             if k != Kind::Blank {
                 let text = &self.lines[i].text;
                 if !is_rule_line(text) && !text.split('\t').all(|c| is_junk_cell(c)) {
-                    rows.push(Row::from_texts(text.split('\t').map(str::trim), self.src(i, i)));
+                    rows.push(Row::from_texts(
+                        text.split('\t').map(str::trim),
+                        self.src(i, i),
+                    ));
                 }
                 last = i;
             }
@@ -357,7 +400,11 @@ impl Parser<'_> {
                 Kind::TabSingle => {
                     let t = self.lines[i].text.trim_start_matches('\t').trim();
                     cells.push(VCell {
-                        lines: if t.is_empty() { vec![] } else { vec![t.to_string()] },
+                        lines: if t.is_empty() {
+                            vec![]
+                        } else {
+                            vec![t.to_string()]
+                        },
                         start: i,
                         end: i,
                     });
@@ -399,7 +446,9 @@ impl Parser<'_> {
             for c in &cells {
                 if !c.lines.is_empty() {
                     blocks.push(Block {
-                        kind: BlockKind::Paragraph { text: c.lines.join(" ") },
+                        kind: BlockKind::Paragraph {
+                            text: c.lines.join(" "),
+                        },
                         source: self.src(c.start, c.end),
                     });
                 }
@@ -409,28 +458,39 @@ impl Parser<'_> {
         for c in &cells[..first] {
             if !c.lines.is_empty() {
                 blocks.push(Block {
-                    kind: BlockKind::Paragraph { text: c.lines.join(" ") },
+                    kind: BlockKind::Paragraph {
+                        text: c.lines.join(" "),
+                    },
                     source: self.src(c.start, c.end),
                 });
             }
         }
-        let header: Vec<String> = cells[first..first + width].iter().map(|c| c.lines.join(" ")).collect();
+        let header: Vec<String> = cells[first..first + width]
+            .iter()
+            .map(|c| c.lines.join(" "))
+            .collect();
         let header_key: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
         let is_header_at = |p: usize| {
             p + width <= cells.len()
-                && (0..width).all(|k| cells[p + k].lines.join(" ").trim().to_lowercase() == header_key[k])
+                && (0..width)
+                    .all(|k| cells[p + k].lines.join(" ").trim().to_lowercase() == header_key[k])
         };
         let mut rows = Vec::new();
         let mut p = first;
         while p < cells.len() {
             if is_header_at(p) {
-                let mut row = Row::from_texts(header.iter().cloned(), self.src(cells[p].start, cells[p + width - 1].end));
+                let mut row = Row::from_texts(
+                    header.iter().cloned(),
+                    self.src(cells[p].start, cells[p + width - 1].end),
+                );
                 row.header = true;
                 rows.push(row);
                 p += width;
                 continue;
             }
-            let next_header = (p + 1..cells.len()).find(|&q| is_header_at(q)).unwrap_or(cells.len());
+            let next_header = (p + 1..cells.len())
+                .find(|&q| is_header_at(q))
+                .unwrap_or(cells.len());
             let take = width.min(next_header - p);
             let chunk = &cells[p..p + take];
             let mut texts: Vec<String> = chunk
@@ -439,11 +499,19 @@ impl Parser<'_> {
                 .map(|(k, c)| {
                     let mut lines: Vec<&str> = c.lines.iter().map(String::as_str).collect();
                     // Word's text export repeats a column's header label at the end of a cell.
-                    if lines.len() > 1 && lines.last().is_some_and(|l| header_key.iter().any(|h| *h == l.trim().to_lowercase())) {
+                    if lines.len() > 1
+                        && lines.last().is_some_and(|l| {
+                            header_key.iter().any(|h| *h == l.trim().to_lowercase())
+                        })
+                    {
                         lines.pop();
                     }
                     let _ = k;
-                    lines.into_iter().filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+                    lines
+                        .into_iter()
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 })
                 .collect();
             texts.resize(width, String::new());
@@ -471,7 +539,10 @@ impl Parser<'_> {
             let t = self.lines[i].text.trim();
             let inner = t.strip_prefix('|').unwrap_or(t);
             let inner = inner.strip_suffix('|').unwrap_or(inner);
-            let cells: Vec<String> = split_pipes(inner).into_iter().map(|c| BR.replace_all(c.trim(), "\n").to_string()).collect();
+            let cells: Vec<String> = split_pipes(inner)
+                .into_iter()
+                .map(|c| BR.replace_all(c.trim(), "\n").to_string())
+                .collect();
             if cells.iter().all(|c| SEP.is_match(c.trim())) {
                 if let Some(prev) = rows.last_mut() {
                     prev.header = true;
@@ -534,7 +605,11 @@ impl Parser<'_> {
         }
         // Column starts: positions where some line's segment starts and no line has text in the
         // two characters before (a gutter).
-        let width = lines.iter().map(|l| l.text.chars().count()).max().unwrap_or(0);
+        let width = lines
+            .iter()
+            .map(|l| l.text.chars().count())
+            .max()
+            .unwrap_or(0);
         let mut occupied = vec![0usize; width + 1];
         for l in lines {
             for (x, c) in l.text.chars().enumerate() {
@@ -582,7 +657,8 @@ impl Parser<'_> {
         let t = self.lines[i].text.trim();
         if let Some((marker, text)) = bullet(t).or_else(|| {
             // A single-level number is a list item unless the line is a heading.
-            numbered(t).filter(|_| heading_level(t, self.blank_before(i) && self.blank_after(i)).is_none())
+            numbered(t)
+                .filter(|_| heading_level(t, self.blank_before(i) && self.blank_after(i)).is_none())
         }) {
             let (text, next) = self.continue_lines(i, text);
             let indent = self.lines[i].text.len() - self.lines[i].text.trim_start().len();
@@ -620,7 +696,11 @@ impl Parser<'_> {
         let mut j = i + 1;
         while j < self.lines.len() && self.kind(j) == Kind::Text {
             let t = self.lines[j].text.trim();
-            if bullet(t).is_some() || numbered(t).is_some() || OUTCOME_LINE.is_match(t) || self.underlined(j) {
+            if bullet(t).is_some()
+                || numbered(t).is_some()
+                || OUTCOME_LINE.is_match(t)
+                || self.underlined(j)
+            {
                 break;
             }
             if heading_level(t, self.blank_after(j)).is_some() && self.blank_after(j) {
@@ -635,7 +715,9 @@ impl Parser<'_> {
 }
 
 fn is_junk_cell(c: &str) -> bool {
-    c.trim().chars().all(|ch| matches!(ch, '-' | '–' | '_' | '=' | '.' | '·' | '•') || ch.is_whitespace())
+    c.trim()
+        .chars()
+        .all(|ch| matches!(ch, '-' | '–' | '_' | '=' | '.' | '·' | '•') || ch.is_whitespace())
 }
 
 /// Split a Markdown row on unescaped pipes.
@@ -702,11 +784,20 @@ mod tests {
         assert_eq!(decode("caf\u{e9}".as_bytes()), "café");
         assert_eq!(decode(&[0xEF, 0xBB, 0xBF, b'a']), "a");
         assert_eq!(decode(b"caf\xe9 \x93q\x94"), "café \u{201c}q\u{201d}");
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Lead\tDue".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Lead\tDue".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
         assert_eq!(decode(&le), "Lead\tDue");
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Lead".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Lead".encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
         assert_eq!(decode(&be), "Lead");
-        let nobom: Vec<u8> = "Action plan for carers".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let nobom: Vec<u8> = "Action plan for carers"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         assert_eq!(decode(&nobom), "Action plan for carers");
         assert_eq!(decode(b"a\0b"), "ab");
     }
@@ -722,7 +813,9 @@ mod tests {
         assert_eq!(texts[2], vec!["", "into work", "", ""]);
         assert_eq!(texts[3][1], "Work with employers");
         assert_eq!(t[0].rows[3].source.line, Some(8));
-        assert!(matches!(&d.blocks[0].kind, BlockKind::Heading { text, .. } if text == "Employment"));
+        assert!(
+            matches!(&d.blocks[0].kind, BlockKind::Heading { text, .. } if text == "Employment")
+        );
     }
 
     #[test]
@@ -734,7 +827,14 @@ mod tests {
         let rows: Vec<Vec<&str>> = t[0].rows.iter().map(|r| r.texts()).collect();
         assert_eq!(rows[0], vec!["Area", "Action", "Lead"]);
         assert!(t[0].rows[0].header && t[0].rows[2].header);
-        assert_eq!(rows[1], vec!["Breaks", "· Assess needs\n· Review services", "· Social care"]);
+        assert_eq!(
+            rows[1],
+            vec![
+                "Breaks",
+                "· Assess needs\n· Review services",
+                "· Social care"
+            ]
+        );
         assert_eq!(rows[3], vec!["Breaks\nCont'd", "", "See above"]);
     }
 
@@ -753,28 +853,38 @@ mod tests {
         let t = tables(&d);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].rows[0].texts(), vec!["Action", "Lead", "By when"]);
-        assert_eq!(t[0].rows[1].texts(), vec!["Assist carers into", "PIE", "March 2009"]);
+        assert_eq!(
+            t[0].rows[1].texts(),
+            vec!["Assist carers into", "PIE", "March 2009"]
+        );
         assert_eq!(t[0].rows[2].texts(), vec!["employment", "", ""]);
     }
 
     #[test]
     fn headings_lists_and_outcomes() {
         let d = doc("Action theme 1 – information\n\nSpecific actions will include the following.\n\n- ⇒ We will establish a baseline.\n- ⇒ We will agree a common set\nof products.\n\n5.4. We will address needs.\n\nOutcome: carers are supported\n\nCarers with\tLearning Disabilities\t\n-------\t------\t--\n");
-        let kinds: Vec<String> = d.blocks.iter().map(|b| match &b.kind {
-            BlockKind::Heading { level, text } => format!("H{level}:{text}"),
-            BlockKind::Paragraph { text } => format!("P:{text}"),
-            BlockKind::ListItem { text, .. } => format!("L:{text}"),
-            BlockKind::Table(_) => "T".into(),
-        }).collect();
-        assert_eq!(kinds, vec![
-            "H2:Action theme 1 – information",
-            "P:Specific actions will include the following.",
-            "L:We will establish a baseline.",
-            "L:We will agree a common set of products.",
-            "P:5.4. We will address needs.",
-            "H4:Outcome: carers are supported",
-            "H2:Carers with Learning Disabilities",
-        ]);
+        let kinds: Vec<String> = d
+            .blocks
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::Heading { level, text } => format!("H{level}:{text}"),
+                BlockKind::Paragraph { text } => format!("P:{text}"),
+                BlockKind::ListItem { text, .. } => format!("L:{text}"),
+                BlockKind::Table(_) => "T".into(),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "H2:Action theme 1 – information",
+                "P:Specific actions will include the following.",
+                "L:We will establish a baseline.",
+                "L:We will agree a common set of products.",
+                "P:5.4. We will address needs.",
+                "H4:Outcome: carers are supported",
+                "H2:Carers with Learning Disabilities",
+            ]
+        );
     }
 
     #[test]

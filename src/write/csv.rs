@@ -7,8 +7,30 @@ use crate::report::{Action, Report};
 
 /// Column order of the CSV output (stable; new columns are only ever appended).
 pub const COLUMNS: &[&str] = &[
-    "source_path", "id", "table", "row", "ref", "section", "objective", "action", "lead", "leads", "due", "due_kind",
-    "due_date", "due_precision", "evidence", "xref", "xrefs", "status", "page", "line", "sheet", "cell", "gaps", "extra",
+    "source_path",
+    "id",
+    "table",
+    "row",
+    "ref",
+    "section",
+    "objective",
+    "action",
+    "lead",
+    "leads",
+    "due",
+    "due_kind",
+    "due_date",
+    "due_precision",
+    "evidence",
+    "xref",
+    "xrefs",
+    "status",
+    "page",
+    "line",
+    "sheet",
+    "cell",
+    "gaps",
+    "extra",
 ];
 
 /// CSV options.
@@ -74,7 +96,11 @@ fn record(path: &str, a: &Action) -> Vec<String> {
         opt(&a.source.sheet),
         opt(&a.source.cell),
         a.gaps.join("; "),
-        a.extra.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; "),
+        a.extra
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 
@@ -90,7 +116,11 @@ pub fn render(reports: &[Report], opts: CsvOptions) -> csv::Result<Vec<u8>> {
     }
     for r in reports {
         for a in &r.actions {
-            w.write_record(record(&r.source.path, a).into_iter().map(|s| escape(s, opts.escape_formulas)))?;
+            w.write_record(
+                record(&r.source.path, a)
+                    .into_iter()
+                    .map(|s| escape(s, opts.escape_formulas)),
+            )?;
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -102,7 +132,10 @@ mod tests {
 
     #[test]
     fn formulas_are_escaped() {
-        assert_eq!(escape("=HYPERLINK(\"x\")".into(), true), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            escape("=HYPERLINK(\"x\")".into(), true),
+            "'=HYPERLINK(\"x\")"
+        );
         assert_eq!(escape("-1".into(), true), "'-1");
         assert_eq!(escape("=1".into(), false), "=1");
         assert_eq!(escape("HHAS".into(), true), "HHAS");

@@ -41,7 +41,8 @@ pub fn render(r: &Report) -> String {
             PlanKind::Table => "table",
             PlanKind::Prose => "list",
         };
-        let _ = writeln!(
+        let _ =
+            writeln!(
             s,
             "  {:>2}. {:<40} {kind:<5} {:>3} actions  lead {:>4}  due {:>4}  evidence {:>4}  ({})",
             p.index,
@@ -55,7 +56,11 @@ pub fn render(r: &Report) -> String {
     }
     let errors = s_.gaps_by_severity.get("error").copied().unwrap_or(0);
     let warnings = s_.gaps_by_severity.get("warning").copied().unwrap_or(0);
-    let _ = writeln!(s, "\nGaps: {} ({errors} errors, {warnings} warnings)", r.gaps.len());
+    let _ = writeln!(
+        s,
+        "\nGaps: {} ({errors} errors, {warnings} warnings)",
+        r.gaps.len()
+    );
     for (rule, count) in &s_.gaps_by_rule {
         let _ = writeln!(s, "  {rule} ({count})");
         for g in r.gaps.iter().filter(|g| &g.rule == rule).take(8) {
