@@ -496,7 +496,7 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
         let cells = &all[r];
         let key = header_key(cells);
         if let Some(b) = cur.as_mut() {
-            if !key.is_empty() && key == b.key {
+            if !key.is_empty() && key == b.key && b.pending_caption.is_none() {
                 b.repeated_header = true;
                 continue;
             }
@@ -516,6 +516,15 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                             && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
                 })
             {
+                // The header repeated with other wording ("Lead Person/Agencies" for "Lead
+                // Persons/Agencies"): same fields in the same columns, same plan.
+                if let Some(b) = cur.as_mut() {
+                    let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
+                    if b.pending_caption.is_none() && fields(&columns) == fields(&b.columns) {
+                        b.repeated_header = true;
+                        continue;
+                    }
+                }
                 if let Some(mut b) = cur.take() {
                     if let Some(c) = b.pending_caption.take() {
                         caption.push(c);

@@ -30,9 +30,11 @@ pub fn read(bytes: &[u8]) -> Result<Document> {
     } else {
         None
     };
+    // The first line that is not furniture or a generic front-matter word.
     let title = lines
         .iter()
-        .find(|l| !l.text.trim().is_empty() && !is_furniture(&l.text))
+        .filter(|l| !l.text.trim().is_empty() && !is_furniture(&l.text))
+        .find(|l| !GENERIC_TITLE.is_match(l.text.trim()))
         .map(|l| clip(l.text.replace('\t', " ").trim(), 200));
     let blocks = Parser { lines: &lines }.parse();
     Ok(Document {
@@ -149,6 +151,9 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
+static GENERIC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(foreword|contents|table of contents|introduction|preface|draft|confidential|official|version\b.*|appendix\b.*|\d+)$").unwrap()
+});
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*[-–—]?\s*(page\s*)?\d{1,3}\s*((of|/)\s*\d{1,4})?\s*[-–—]?\s*$").unwrap()
 });
