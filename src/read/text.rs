@@ -35,7 +35,16 @@ pub fn read(bytes: &[u8]) -> Result<Document> {
         .iter()
         .filter(|l| !l.text.trim().is_empty() && !is_furniture(&l.text))
         .find(|l| !GENERIC_TITLE.is_match(l.text.trim()))
-        .map(|l| clip(l.text.replace('\t', " ").trim(), 200));
+        .map(|l| {
+            clip(
+                l.text
+                    .replace('\t', " ")
+                    .trim()
+                    .trim_start_matches('#')
+                    .trim(),
+                200,
+            )
+        });
     let blocks = Parser { lines: &lines }.parse();
     Ok(Document {
         title,
@@ -154,6 +163,8 @@ fn clip(s: &str, max: usize) -> String {
 static GENERIC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(foreword|contents|table of contents|introduction|preface|draft|confidential|official|version\b.*|appendix\b.*|\d+)$").unwrap()
 });
+static ATX_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(#{1,6})\s+(.*?)\s*#*$").unwrap());
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*[-–—]?\s*(page\s*)?\d{1,3}\s*((of|/)\s*\d{1,4})?\s*[-–—]?\s*$").unwrap()
 });
@@ -660,6 +671,16 @@ impl Parser<'_> {
     /// Headings, list items and paragraphs.
     fn prose(&self, i: usize, blocks: &mut Vec<Block>) -> usize {
         let t = self.lines[i].text.trim();
+        if let Some(c) = ATX_HEADING.captures(t) {
+            blocks.push(Block {
+                kind: BlockKind::Heading {
+                    level: c[1].len() as u8,
+                    text: c[2].trim().to_string(),
+                },
+                source: self.src(i, i),
+            });
+            return i + 1;
+        }
         if let Some((marker, text)) = bullet(t).or_else(|| {
             // A single-level number is a list item unless the line is a heading.
             numbered(t)
