@@ -677,6 +677,18 @@ fn header_mapping(all: &[Vec<String>], r: usize, opts: &Options) -> Option<(Vec<
     while headers.last().is_some_and(|h| h.is_empty()) {
         headers.pop();
     }
+    // Cheap test first: a header names at least two fields by its words alone.
+    let named = headers
+        .iter()
+        .filter(|h| {
+            header::score(h, &opts.header_synonyms)
+                .first()
+                .is_some_and(|(_, v)| *v >= 0.45)
+        })
+        .count();
+    if named < 2 {
+        return None;
+    }
     // Rows below have as many cells as the widest row right under the header.
     let below = &all[r + 1..all.len().min(r + 40)];
     let typical = below
