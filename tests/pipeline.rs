@@ -376,3 +376,65 @@ fn every_fixture_validates_against_the_schema() {
     }
     assert!(checked >= 8);
 }
+
+fn extract_text(text: &str) -> carers_extract::Report {
+    carers_extract::extract_bytes(
+        "inline.txt",
+        text.as_bytes(),
+        &carers_extract::Options::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn header_cells_that_wrap_onto_a_second_line() {
+    let r = extract_text("Action\tLead\tBy\tHow will we know\n\t\twhen?\twhen we get there?\n1\tRun a carers week event\tCarers Centre\tJune 2025\tEvent held\n");
+    assert_eq!(r.tables[0].columns["due"], "By when?");
+    assert_eq!(
+        r.tables[0].columns["evidence"],
+        "How will we know when we get there?"
+    );
+    assert_eq!(r.actions.len(), 1);
+    assert_eq!(r.actions[0].due.as_deref(), Some("June 2025"));
+}
+
+#[test]
+fn cell_per_line_tables_with_blank_lines_between_header_cells() {
+    let r = extract_text("Intro\n\n\tAction\n\n\tLead\n\n\tTimescale\n\n\tRun a forum\n\n\tCarers Centre\n\n\tMay 2025\n\n\tAction\n\n\tLead\n\n\tTimescale\n\n\tPublish a guide\n\n\tComms\n\n\tJune 2025\n");
+    let got: Vec<_> = r
+        .actions
+        .iter()
+        .map(|a| {
+            (
+                a.action.clone().unwrap(),
+                a.lead.clone().unwrap(),
+                a.due.clone().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Run a forum".into(),
+                "Carers Centre".into(),
+                "May 2025".into()
+            ),
+            (
+                "Publish a guide".to_string(),
+                "Comms".to_string(),
+                "June 2025".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
+fn merged_objective_cells_fill_down_but_blank_leads_stay_gaps() {
+    let r = extract_text("| Objective | Action | Lead | Deadline |\n|---|---|---|---|\n| Carers are identified early | Train GP staff | PCT | 2025 |\n|  | Add a carers flag to records |  | 2026 |\n");
+    assert_eq!(
+        r.actions[1].objective.as_deref(),
+        Some("Carers are identified early")
+    );
+    assert!(r.actions[1].gaps.contains(&"missing-lead".to_string()));
+}

@@ -148,6 +148,8 @@ struct Builder {
     repeated_header: bool,
     /// A section row seen after the last data row: the caption of a following new header.
     pending_caption: Option<String>,
+    /// User header synonyms (for re-mapping a header that wrapped onto two lines).
+    synonyms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Builder {
@@ -268,6 +270,28 @@ impl Builder {
         (cells, reference)
     }
 
+    /// The second line of a header whose cells wrapped ("How will we know" / "when we get
+    /// there?"): short pieces under named columns, continuing them in lower case or as a question.
+    fn header_continuation(&self, raw: &[String]) -> bool {
+        let filled: Vec<(usize, &String)> = raw
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
+        !filled.is_empty()
+            && filled.iter().all(|(k, c)| {
+                c.split_whitespace().count() <= 4
+                    && !is_ref(c)
+                    && self
+                        .columns
+                        .get(*k)
+                        .is_some_and(|col| !col.header.is_empty())
+            })
+            && filled
+                .iter()
+                .all(|(_, c)| starts_lower(c) || c.ends_with('?') || c.ends_with(')'))
+    }
+
     fn is_continuation(
         &self,
         cells: &[String],
@@ -342,6 +366,23 @@ impl Builder {
             return;
         }
         self.pending_caption = None;
+        if self.rows.is_empty() && self.header_continuation(&raw) {
+            let headers: Vec<String> = self
+                .columns
+                .iter()
+                .zip(raw.iter().chain(std::iter::repeat(&String::new())))
+                .map(|(c, extra)| format!("{} {}", c.header, extra).trim().to_string())
+                .collect();
+            let remapped = header::map_columns(&headers, &[], &self.synonyms);
+            if let Some(confidence) = header::plan_confidence(&remapped) {
+                self.columns = remapped;
+                self.confidence = confidence;
+                self.ref_col = self.col(Field::Ref);
+                self.action_col = self.col(Field::Action);
+                self.due_col = self.col(Field::Due);
+            }
+            return;
+        }
         let (cells, reference) = self.fit(raw);
         if self.wrapped && self.is_continuation(&cells, &reference, next_ref) {
             if let Some(prev) = self.rows.last_mut() {
@@ -424,6 +465,17 @@ impl Builder {
             }
             if let Some(r) = reference {
                 pr.values.insert(Field::Ref, r.clone());
+            }
+            // Grouping columns left blank under a merged cell repeat the row above (a blank lead
+            // or deadline is a gap, not a merge, unless the reader saw the merge).
+            for f in [Field::Objective, Field::Section] {
+                if !pr.values.contains_key(&f) {
+                    if let Some(prev) = rows.last().and_then(|p: &PlanRow| p.values.get(&f)) {
+                        if self.col(f).is_some() {
+                            pr.values.insert(f, prev.clone());
+                        }
+                    }
+                }
             }
             // The row's section: a section column ("As above" keeps the one before), else the
             // last section row, else the plan's.
@@ -547,6 +599,7 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     table.wrapped_lines,
                     &all,
                     r,
+                    &opts.header_synonyms,
                 ));
                 continue;
             }
@@ -600,6 +653,7 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                         wrapped,
                         &all,
                         r,
+                        &opts.header_synonyms,
                     );
                     nb.add(row, next_ref);
                     cur = Some(nb);
@@ -626,6 +680,7 @@ fn new_builder(
     wrapped: bool,
     all: &[Vec<String>],
     header_row: usize,
+    synonyms: &std::collections::BTreeMap<String, Vec<String>>,
 ) -> Builder {
     let width = columns.len();
     let mut bags = vec![HashSet::new(); width];
@@ -658,6 +713,7 @@ fn new_builder(
         since_ref: 0,
         repeated_header: false,
         pending_caption: None,
+        synonyms: synonyms.clone(),
     };
     b.ref_col = b.col(Field::Ref);
     b.action_col = b.col(Field::Action).or_else(|| b.col(Field::Objective));

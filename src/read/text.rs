@@ -457,6 +457,30 @@ impl Parser<'_> {
                 width = 0;
             }
         }
+        if width < 2 {
+            // Header cells separated by blank lines: the header is the opening run of short
+            // cells that the table repeats later (as long as the repeat matches), and the repeat
+            // must fall on a whole number of rows.
+            let key = |c: &VCell| c.lines.join(" ").trim().to_lowercase();
+            let k0 = key(&cells[0]);
+            if !k0.is_empty() && k0.split_whitespace().count() <= 10 {
+                for p in 2..cells.len() {
+                    if key(&cells[p]) != k0 {
+                        continue;
+                    }
+                    let run = (0..p)
+                        .take_while(|&j| {
+                            p + j < cells.len() && key(&cells[j]) == key(&cells[p + j])
+                        })
+                        .count();
+                    if run >= 2 && p % run == 0 {
+                        width = run;
+                        first = 0;
+                    }
+                    break;
+                }
+            }
+        }
         if width < 2 || cells.len() < width * 2 {
             // Not a table: indented paragraphs.
             for c in &cells {
