@@ -10,3 +10,8 @@ pub fn json(reports: &[Report]) -> serde_json::Result<String> {
         serde_json::to_string_pretty(reports)
     }
 }
+
+pub mod github;
+pub mod junit;
+pub mod sarif;
+pub mod shared;
