@@ -19,6 +19,7 @@
 //! # Ok::<(), carers_extract::Error>(())
 //! ```
 
+pub mod baseline;
 pub mod config;
 pub mod detect;
 pub mod document;
