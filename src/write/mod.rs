@@ -12,6 +12,7 @@ pub fn json(reports: &[Report]) -> serde_json::Result<String> {
 }
 
 pub mod github;
+pub mod html;
 pub mod junit;
 pub mod sarif;
 pub mod shared;
