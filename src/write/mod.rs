@@ -16,3 +16,4 @@ pub mod html;
 pub mod junit;
 pub mod sarif;
 pub mod shared;
+pub mod xlsx;
