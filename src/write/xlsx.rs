@@ -406,4 +406,33 @@ mod tests {
         let empty = xlsx(&[], &[]).unwrap();
         assert_eq!(&empty[..2], b"PK");
     }
+
+    #[test]
+    fn read_back_with_calamine() {
+        use calamine::{Data, Reader, Xlsx};
+        let r = sample::report("a.txt");
+        let bytes = xlsx(&[r.clone()], &[Failure { path: "0.pdf".into(), error: "no text layer".into() }]).unwrap();
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["Actions", "Gaps", "Summary", "Sources"]);
+        let actions = wb.worksheet_range("Actions").unwrap();
+        assert_eq!(actions.height(), 1 + r.actions.len());
+        assert_eq!(actions.get((0, 12)), Some(&Data::String("Due date".into())));
+        match actions.get((1, 12)) {
+            Some(Data::DateTime(d)) => {
+                let want = chrono::NaiveDate::from_ymd_opt(2008, 10, 31).unwrap()
+                    - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                assert_eq!(d.as_f64(), want.num_days() as f64);
+            }
+            other => panic!("due date is not an Excel date: {other:?}"),
+        }
+        // Hostile text is kept as text, not a formula.
+        assert!(matches!(actions.get((1, 7)), Some(Data::String(s)) if s.starts_with("Publish a <b>")));
+        let gaps = wb.worksheet_range("Gaps").unwrap();
+        assert_eq!(gaps.height(), 1 + r.gaps.len());
+        let sources = wb.worksheet_range("Sources").unwrap();
+        assert_eq!(sources.get((1, 0)), Some(&Data::String("0.pdf".into())));
+        assert_eq!(sources.get((1, 1)), Some(&Data::String("failed".into())));
+        assert_eq!(sources.get((1, 2)), Some(&Data::String("no text layer".into())));
+        assert_eq!(sources.get((2, 1)), Some(&Data::String("ok".into())));
+    }
 }
