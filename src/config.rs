@@ -470,6 +470,17 @@ ref = ["No."]
     }
 
     #[test]
+    fn example_file_parses() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config").join(FILE_NAME);
+        let c = Config::load(&p).unwrap();
+        let mut o = Options::default();
+        c.apply(&mut o, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+        assert_eq!(o.rules["duplicate-action"], RuleLevel::Off);
+        assert_eq!(o.header_synonyms["evidence"], vec!["How we will know"]);
+        assert_eq!(c.policy().max_warnings, Some(50));
+    }
+
+    #[test]
     fn discover_walks_up() {
         let d = tempfile::tempdir().unwrap();
         let sub = d.path().join("a/b");

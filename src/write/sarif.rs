@@ -278,6 +278,22 @@ mod tests {
     }
 
     #[test]
+    fn valid_against_sarif_schema() {
+        let schema: Value = serde_json::from_str(include_str!("../../tests/fixtures/sarif-2.1.0.json")).unwrap();
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let r = sample::report("/abs/path/plan 1.txt");
+        let f = Failure { path: "bad.pdf".into(), error: "broken".into() };
+        for v in [sarif_value(std::slice::from_ref(&r), &[f]), sarif_value(&[], &[])] {
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
+        // And the validator does catch a broken log.
+        let mut bad = sarif_value(std::slice::from_ref(&r), &[]);
+        bad["runs"][0]["results"][0]["level"] = json!("fatal");
+        assert!(!validator.is_valid(&bad));
+    }
+
+    #[test]
     fn uris() {
         assert_eq!(path_uri("./a b/c.txt"), "a%20b/c.txt");
         assert_eq!(path_uri("/tmp/x#1.pdf"), "file:///tmp/x%231.pdf");
