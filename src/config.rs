@@ -36,23 +36,6 @@ use crate::{Options, RuleLevel};
 /// The file name searched for.
 pub const FILE_NAME: &str = "carers-extract.toml";
 
-/// Stable gap rule ids accepted under `[rules]`.
-pub const RULE_IDS: &[&str] = &[
-    "missing-action",
-    "missing-lead",
-    "vague-lead",
-    "missing-due",
-    "vague-due",
-    "past-due",
-    "due-outside-period",
-    "missing-evidence",
-    "placeholder",
-    "duplicate-action",
-    "empty-section",
-    "no-lead-column",
-    "no-due-column",
-];
-
 /// A configuration problem: the message names the file and the key or value at fault.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
@@ -177,8 +160,11 @@ impl From<LevelName> for RuleLevel {
 /// What makes `check` fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckPolicy {
-    /// Gaps of these severities fail.
+    /// Gaps of these severities fail (when `fail_rules` is empty).
     pub fail_on: BTreeSet<Severity>,
+    /// When not empty, exactly the gaps of these rules fail, whatever their severity
+    /// (`check --fail-on RULES`).
+    pub fail_rules: BTreeSet<String>,
     /// More warnings than this fail.
     pub max_warnings: Option<usize>,
 }
@@ -187,6 +173,7 @@ impl Default for CheckPolicy {
     fn default() -> Self {
         CheckPolicy {
             fail_on: [Severity::Error].into_iter().collect(),
+            fail_rules: BTreeSet::new(),
             max_warnings: None,
         }
     }
@@ -213,7 +200,11 @@ impl CheckOutcome {
 impl CheckPolicy {
     /// Whether this gap fails the check by its severity.
     pub fn is_failing(&self, gap: &Gap) -> bool {
-        self.fail_on.contains(&gap.severity)
+        if self.fail_rules.is_empty() {
+            self.fail_on.contains(&gap.severity)
+        } else {
+            self.fail_rules.contains(&gap.rule)
+        }
     }
 
     /// Evaluate reports against the policy.
@@ -242,10 +233,11 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| err(one_line(&e.to_string())))?;
         // Validate everything now, so that a bad value is reported with its key.
         for id in config.rules.keys() {
-            if !RULE_IDS.contains(&id.as_str()) {
+            if crate::gaps::rule(id).is_none() {
+                let known: Vec<&str> = crate::gaps::RULES.iter().map(|r| r.id).collect();
                 return Err(err(format!(
                     "unknown rule `{id}` in [rules] (known rules: {})",
-                    RULE_IDS.join(", ")
+                    known.join(", ")
                 )));
             }
         }

@@ -208,7 +208,7 @@ mod tests {
         assert_eq!(f.attribute("type"), Some("placeholder"));
         assert!(cases[1].children().any(|n| n.has_tag_name("system-out")));
         // With warnings failing too, the plan-level no-due-column fails.
-        let p = CheckPolicy { fail_on: [crate::Severity::Error, crate::Severity::Warning].into_iter().collect(), max_warnings: None };
+        let p = CheckPolicy { fail_on: [crate::Severity::Error, crate::Severity::Warning].into_iter().collect(), ..CheckPolicy::default() };
         let xml = junit(std::slice::from_ref(&r), &[], &p);
         let doc = roxmltree::Document::parse(&xml).unwrap();
         assert_eq!(doc.root_element().attribute("failures"), Some("3"));

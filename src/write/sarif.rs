@@ -25,7 +25,7 @@ pub fn sarif(reports: &[Report], failures: &[Failure]) -> String {
 
 /// The SARIF log as a JSON value.
 pub fn sarif_value(reports: &[Report], failures: &[Failure]) -> Value {
-    let mut rule_ids: BTreeSet<&str> = crate::config::RULE_IDS.iter().copied().collect();
+    let mut rule_ids: BTreeSet<&str> = crate::gaps::RULES.iter().map(|r| r.id).collect();
     for g in reports.iter().flat_map(|r| &r.gaps) {
         rule_ids.insert(g.rule.as_str());
     }
@@ -40,7 +40,7 @@ pub fn sarif_value(reports: &[Report], failures: &[Failure]) -> Value {
                 "shortDescription": { "text": short },
                 "fullDescription": { "text": format!("{short}. {help}") },
                 "help": { "text": help },
-                "defaultConfiguration": { "level": "warning" },
+                "defaultConfiguration": { "level": crate::gaps::rule(id).map(|r| level(r.severity)).unwrap_or("warning") },
             })
         })
         .collect();

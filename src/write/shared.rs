@@ -5,74 +5,16 @@ use std::collections::BTreeMap;
 
 use crate::report::{Action, Gap, Report, Severity};
 
-/// An input of a batch that could not be processed. Writers that list sources show it next to
-/// the reports (the XLSX `Sources` sheet, the HTML per-document table, SARIF notifications,
-/// JUnit `<error>`s).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// Path as given (or found while walking a folder).
-    pub path: String,
-    /// What went wrong, one line.
-    pub error: String,
-}
+/// An input of a batch that could not be processed (the same type as [`crate::write::InputError`]).
+/// Writers that list sources show it next to the reports (the XLSX `Sources` sheet, the HTML
+/// per-document table, SARIF notifications, JUnit `<error>`s).
+pub use crate::write::InputError as Failure;
 
-/// Short description and help text for a gap rule id (for SARIF `tool.driver.rules`, the HTML
-/// gap list headings and the XLSX summary).
+/// Short description and help text for a gap rule id (from [`crate::gaps::RULES`]).
 pub fn rule_doc(id: &str) -> (&'static str, &'static str) {
-    match id {
-        "missing-action" => (
-            "Row has no action text",
-            "Every row of an action plan should say what will be done. Fill in the action or delete the row.",
-        ),
-        "missing-lead" => (
-            "Action has no lead",
-            "Name the person, team or organisation accountable for the action.",
-        ),
-        "vague-lead" => (
-            "Lead is too vague to hold anyone to account",
-            "Replace phrases such as \"all partners\" or \"everyone\" with a named team, post or organisation.",
-        ),
-        "missing-due" => (
-            "Action has no deadline",
-            "Give a date, month, quarter or financial year by which the action will be done.",
-        ),
-        "vague-due" => (
-            "Deadline names no date",
-            "Phrases such as \"when funding allows\" or \"ongoing\" name no date; give a date or a review point.",
-        ),
-        "past-due" => (
-            "Deadline is already past",
-            "The deadline is before the as-of date: update it, or record that the action is complete.",
-        ),
-        "due-outside-period" => (
-            "Deadline falls outside the strategy period",
-            "The deadline is before the strategy starts or after it ends (see `period` in carers-extract.toml).",
-        ),
-        "missing-evidence" => (
-            "Action says nothing about how success will be known",
-            "Add an outcome, measure or evidence column entry for the action.",
-        ),
-        "placeholder" => (
-            "Placeholder text left in the plan",
-            "Text such as TBC, TBA, XXX or [insert] was found; replace it before publishing.",
-        ),
-        "duplicate-action" => (
-            "Action appears more than once",
-            "The same action text appears in several rows; merge them or make them distinct.",
-        ),
-        "empty-section" => (
-            "Section has no actions",
-            "A theme or section heading of the plan has no actions under it.",
-        ),
-        "no-lead-column" => (
-            "Plan has no lead column",
-            "The action plan has no column for who leads each action; add one.",
-        ),
-        "no-due-column" => (
-            "Plan has no deadline column",
-            "The action plan has no column for when each action is due; add one.",
-        ),
-        _ => ("Gap in the action plan", "See the message for details."),
+    match crate::gaps::rule(id) {
+        Some(r) => (r.summary.trim_end_matches('.'), r.help),
+        None => ("Gap in the action plan", "See the message for details."),
     }
 }
 
