@@ -223,9 +223,9 @@ fn overview(o: &mut String, reports: &[Report], failures: &[Failure]) {
 
 /// A horizontal bar chart: for each group, three bars (named lead, dated deadline, evidence).
 fn bar_chart(id: &str, title: &str, groups: &[(String, Completeness)]) -> String {
-    const W: f64 = 760.0;
+    const W: f64 = 820.0;
     const LABEL_W: f64 = 120.0;
-    const BAR_MAX: f64 = 560.0;
+    const BAR_MAX: f64 = 560.0; // leaves room for the "100% (10/10)" labels
     const BAR_H: f64 = 14.0;
     const GROUP_H: f64 = 20.0 + 3.0 * (BAR_H + 4.0) + 12.0;
     let h = 8.0 + GROUP_H * groups.len() as f64;
@@ -352,7 +352,7 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                     crate::report::PlanKind::Prose => "prose list",
                 },
                 esc(p.section.as_deref().unwrap_or("")),
-                cols.join("<br>"),
+                cols.join("; "),
                 p.actions,
                 p.confidence,
                 esc(&p.source.describe())
