@@ -45,3 +45,10 @@ pub fn ndjson(report: &Report) -> serde_json::Result<String> {
     }
     Ok(out)
 }
+
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod sarif;
+pub mod shared;
+pub mod xlsx;
