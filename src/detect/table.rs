@@ -541,12 +541,17 @@ pub fn split_caption(text: &str) -> (Option<String>, Option<String>) {
 pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Options) -> Vec<Plan> {
     let rows = &table.rows;
     let all: Vec<Vec<String>> = rows.iter().map(texts).collect();
+    // Header keys once per row, and memoised lookahead scans (see `scan_ahead`): without them a
+    // long table was quadratic (200k rows did not finish in minutes).
+    let keys: Vec<Vec<String>> = all.iter().map(|c| header_key(c)).collect();
+    let mut memo_ref = Ahead::default();
+    let mut memo_num = Ahead::default();
     let mut out = Vec::new();
     let mut cur: Option<Builder> = None;
     let mut caption: Vec<String> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let cells = &all[r];
-        let key = header_key(cells);
+        let key = keys[r].clone();
         if let Some(b) = cur.as_mut() {
             if !key.is_empty() && key == b.key && b.pending_caption.is_none() {
                 b.repeated_header = true;
@@ -616,20 +621,22 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                 }
             }
             Some(b) => {
-                let next_ref = (r + 1..rows.len())
-                    .take_while(|&q| header_key(&all[q]) != b.key)
-                    .find_map(|q| {
-                        leading_ref(&all[q])
-                            .filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
-                    });
+                let stop = |q: usize| keys[q] == b.key;
+                let ref_at = |q: usize| {
+                    leading_ref(&all[q]).filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
+                };
+                let num_at = |q: usize| {
+                    all[q]
+                        .get(b.ref_col.unwrap_or(0))
+                        .and_then(|c| c.parse::<u32>().ok())
+                };
+                let next_ref = memo_ref
+                    .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| ref_at(q).is_some())
+                    .and_then(ref_at);
                 let next_ref = next_ref.or_else(|| {
-                    (r + 1..rows.len())
-                        .take_while(|&q| header_key(&all[q]) != b.key)
-                        .find_map(|q| {
-                            all[q]
-                                .get(b.ref_col.unwrap_or(0))
-                                .and_then(|c| c.parse::<u32>().ok())
-                        })
+                    memo_num
+                        .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| num_at(q).is_some())
+                        .and_then(num_at)
                 });
                 // A repeated header followed by a row numbered 1 starts a new plan.
                 if b.repeated_header
@@ -667,6 +674,37 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
         out.push(b.finish(table_index));
     }
     out
+}
+
+/// A memoised lookahead: the first row `q > r` where `hit(q)`, unless a row where `stop(q)`
+/// comes first. Successive rows of one plan reuse the previous answer while it is still ahead,
+/// so a whole table costs one pass instead of one pass per row.
+#[derive(Default)]
+struct Ahead {
+    /// (plan key, ref column, scan started at, first row where the scan ended or `n`).
+    last: Option<(Vec<String>, Option<usize>, usize, usize)>,
+}
+
+impl Ahead {
+    fn scan(
+        &mut self,
+        r: usize,
+        n: usize,
+        key: &[String],
+        ref_col: Option<usize>,
+        stop: impl Fn(usize) -> bool,
+        hit: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let end = match &self.last {
+            Some((k, c, from, end)) if k == key && *c == ref_col && *from <= r + 1 && *end > r => *end,
+            _ => {
+                let end = (r + 1..n).find(|&q| stop(q) || hit(q)).unwrap_or(n);
+                self.last = Some((key.to_vec(), ref_col, r + 1, end));
+                end
+            }
+        };
+        (end < n && !stop(end)).then_some(end)
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
