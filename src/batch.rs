@@ -171,23 +171,13 @@ where
     bar.finish_and_clear();
 }
 
-/// Extract one file, containing any panic as a failure.
+/// Extract one file within the time budget (`--timeout`), containing any panic as a failure.
+/// The error is always one line.
 pub fn extract_one(path: &Path, opts: &Options) -> Result<Report, Failure> {
-    let shown = path.display().to_string();
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        carers_extract::extract_path(path, opts)
-    })) {
-        Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => Err(Failure { path: shown, error: e.to_string() }),
-        Err(p) => {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(Failure { path: shown, error: format!("internal error (panic): {msg}") })
-        }
-    }
+    carers_extract::extract_path_within(path, opts).map_err(|e| Failure {
+        path: path.display().to_string(),
+        error: carers_extract::limits::one_line(&e.to_string()),
+    })
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod detect;
 pub mod document;
 pub mod error;
 pub mod gaps;
+pub mod limits;
 pub mod normalise;
 pub mod read;
 pub mod report;
@@ -49,7 +50,8 @@ pub struct Limits {
     pub max_decompressed_bytes: u64,
     /// Most pages read from a PDF.
     pub max_pages: u32,
-    /// Time budget per file, in seconds (enforced by the readers that can run long).
+    /// Time budget per file, in seconds (0: none). [`extract_path_within`] stops waiting for a
+    /// file after it; readers that can run long may also check it themselves.
     pub timeout_secs: u64,
 }
 
@@ -127,6 +129,14 @@ pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
         })?
     };
     extract_bytes(&name, &bytes, opts)
+}
+
+/// [`extract_path`] within the time budget `opts.limits.timeout_secs` (0: none): the work runs
+/// on its own thread and a file that takes longer is an error for that file
+/// ([`limits::within_budget`]). Panics are contained either way.
+pub fn extract_path_within(path: &Path, opts: &Options) -> Result<Report> {
+    let (p, o) = (path.to_path_buf(), opts.clone());
+    limits::within_budget(opts.limits.timeout_secs, move || extract_path(&p, &o))
 }
 
 /// Extract a report from bytes already in memory. `name` is used to guess the format when the

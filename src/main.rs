@@ -82,6 +82,19 @@ struct RunArgs {
     /// Files processed in parallel (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Largest input file read (bytes, or with k/M/G: 200M).
+    #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "200M")]
+    max_input_size: u64,
+    /// Largest total decompressed size of a .docx/.xlsx/.ods (zip bombs stop here).
+    #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "512M")]
+    max_decompressed_size: u64,
+    /// Most pages read from a PDF (a longer PDF is an error).
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    max_pages: u32,
+    /// Time budget per file in seconds (0: none); a file that takes longer is reported as an
+    /// error and the batch carries on.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    timeout: u64,
 }
 
 #[derive(Args, Debug)]
@@ -130,6 +143,11 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn main() -> ExitCode {
+    // Panics inside a reader are contained and reported as one line for that file; the default
+    // hook would print a multi-line message first. RUST_BACKTRACE keeps it for debugging.
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -170,6 +188,12 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     if let Some(d) = args.as_of {
         opts.as_of = Some(d);
     }
+    opts.limits = carers_extract::Limits {
+        max_input_bytes: args.max_input_size,
+        max_decompressed_bytes: args.max_decompressed_size,
+        max_pages: args.max_pages,
+        timeout_secs: args.timeout,
+    };
     if let Some(c) = check {
         for r in &c.fail_on {
             if carers_extract::gaps::rule(r).is_none() {
