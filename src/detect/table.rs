@@ -96,9 +96,7 @@ fn align(cells: &[String], width: usize, sim: &dyn Fn(&str, usize) -> f64) -> Ve
     let w = cells.len();
     // f[i][j]: best score placing the first i cells in the first j columns.
     let mut f = vec![vec![f64::NEG_INFINITY; width + 1]; w + 1];
-    for j in 0..=width {
-        f[0][j] = 0.0;
-    }
+    f[0].fill(0.0);
     for i in 1..=w {
         for j in i..=width {
             let skip = f[i][j - 1];
@@ -313,10 +311,13 @@ impl Builder {
                     .saturating_sub(self.last_ref.unwrap_or(0)) as usize,
                 None => 0,
             };
+            // Rows whose numbers the extraction lost still count as rows until the numbering
+            // catches up with the next printed number.
             let filled = cells.iter().filter(|c| !c.is_empty()).count();
-            return !(self.since_ref < expected
+            let lost_number_row = self.since_ref < expected
                 && !action.is_empty()
-                && (!starts_lower(action) || filled >= 2));
+                && (!starts_lower(action) || filled >= 2);
+            return !lost_number_row;
         }
         if action.is_empty() || starts_lower(action) {
             return true;
@@ -469,10 +470,10 @@ impl Builder {
             // Grouping columns left blank under a merged cell repeat the row above (a blank lead
             // or deadline is a gap, not a merge, unless the reader saw the merge).
             for f in [Field::Objective, Field::Section] {
-                if !pr.values.contains_key(&f) {
+                if let std::collections::btree_map::Entry::Vacant(e) = pr.values.entry(f) {
                     if let Some(prev) = rows.last().and_then(|p: &PlanRow| p.values.get(&f)) {
                         if self.col(f).is_some() {
-                            pr.values.insert(f, prev.clone());
+                            e.insert(prev.clone());
                         }
                     }
                 }
@@ -765,7 +766,7 @@ fn header_mapping(all: &[Vec<String>], r: usize, opts: &Options) -> Option<(Vec<
         if rows_with_ref * 2 > below.len().max(1)
             && below
                 .iter()
-                .all(|c| c.len() >= headers.len() + 1 || c.iter().all(|x| x.is_empty()))
+                .all(|c| c.len() > headers.len() || c.iter().all(|x| x.is_empty()))
         {
             headers.insert(0, String::new());
         }

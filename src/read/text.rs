@@ -378,7 +378,7 @@ impl Parser<'_> {
             }
             if k != Kind::Blank {
                 let text = &self.lines[i].text;
-                if !is_rule_line(text) && !text.split('\t').all(|c| is_junk_cell(c)) {
+                if !is_rule_line(text) && !text.split('\t').all(is_junk_cell) {
                     rows.push(Row::from_texts(
                         text.split('\t').map(str::trim),
                         self.src(i, i),
