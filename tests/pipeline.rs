@@ -455,3 +455,34 @@ fn end_date_not_start_date_is_the_deadline_and_extra_columns_are_kept() {
         "TBC in an extra column"
     );
 }
+
+#[test]
+fn markdown_tables_without_outer_pipes() {
+    let r = extract_text("Action | Lead | By when\n--- | --- | ---\nRun a carers week event | Carers Centre | June 2025\nPublish a guide | Comms | 2026\n");
+    let got: Vec<_> = r
+        .actions
+        .iter()
+        .map(|a| (a.action.clone().unwrap(), a.lead.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Run a carers week event".to_string(),
+                "Carers Centre".to_string()
+            ),
+            ("Publish a guide".into(), "Comms".into())
+        ]
+    );
+}
+
+#[test]
+fn a_wrapped_line_without_tabs_stays_in_its_row() {
+    let r = extract_text("Action\tLead\tBy when\n1\tRun a carers week event with the\tCarers Centre\tJune 2025\nlocal schools and colleges\n2\tPublish a guide\tComms\t2026\n");
+    assert_eq!(r.actions.len(), 2);
+    assert_eq!(
+        r.actions[0].action.as_deref(),
+        Some("Run a carers week event with the local schools and colleges")
+    );
+    assert_eq!(r.actions[0].source.line_end, Some(3));
+}

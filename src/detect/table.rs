@@ -339,6 +339,24 @@ impl Builder {
 
     fn add(&mut self, row: &Row, next_ref: Option<u32>) {
         let raw = texts(row);
+        // A line the reader knows continues the row above but could not place in a column:
+        // it goes to the column it resembles (the action column when nothing stands out).
+        if row.continuation && raw.len() == 1 && !self.rows.is_empty() {
+            let width = self.width();
+            let best = (0..width)
+                .map(|j| (j, self.sim(&raw[0], j)))
+                .filter(|(j, s)| *s > 0.3 || Some(*j) == self.action_col)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(j, _)| j);
+            if let (Some(j), Some(prev)) = (best, self.rows.last_mut()) {
+                if !prev.cells[j].is_empty() {
+                    prev.cells[j].push('\n');
+                }
+                prev.cells[j].push_str(&raw[0]);
+                prev.row.source.line_end = row.source.line;
+            }
+            return;
+        }
         let filled: Vec<&String> = raw.iter().filter(|c| !c.is_empty()).collect();
         if filled.is_empty() {
             return;
