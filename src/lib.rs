@@ -97,36 +97,30 @@ pub struct Options {
 /// Read a file from disk and extract its report. `-` reads standard input as text.
 pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
     let name = path.to_string_lossy().to_string();
+    let limit = opts.limits.max_input_bytes;
+    let io = |e| Error::Io {
+        path: name.clone(),
+        source: e,
+    };
     let bytes = if name == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(|e| {
-            Error::Io {
-                path: name.clone(),
-                source: e,
-            }
-        })?;
-        buf
+        limits::read_at_most(std::io::stdin().lock(), limit).map_err(io)?
     } else {
-        let meta = std::fs::metadata(path).map_err(|e| Error::Io {
-            path: name.clone(),
-            source: e,
-        })?;
+        let meta = std::fs::metadata(path).map_err(io)?;
         if meta.is_dir() {
             return Err(Error::Unsupported(format!(
                 "{name} is a directory (give files, or see --help for batch use)"
             )));
         }
-        if meta.len() > opts.limits.max_input_bytes {
+        if meta.len() > limit {
             return Err(Error::Limit(format!(
                 "file is {} bytes, over the {}-byte limit (raise it with --max-input-size)",
                 meta.len(),
-                opts.limits.max_input_bytes
+                limit
             )));
         }
-        std::fs::read(path).map_err(|e| Error::Io {
-            path: name.clone(),
-            source: e,
-        })?
+        // The size on disk can lie (/dev/zero, a FIFO, a file still growing): read no more
+        // than the limit allows.
+        limits::read_at_most(std::fs::File::open(path).map_err(io)?, limit).map_err(io)?
     };
     extract_bytes(&name, &bytes, opts)
 }
@@ -144,8 +138,7 @@ pub fn extract_path_within(path: &Path, opts: &Options) -> Result<Report> {
 pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report> {
     if bytes.len() as u64 > opts.limits.max_input_bytes {
         return Err(Error::Limit(format!(
-            "input is {} bytes, over the {}-byte limit",
-            bytes.len(),
+            "input is over the {}-byte limit (raise it with --max-input-size)",
             opts.limits.max_input_bytes
         )));
     }

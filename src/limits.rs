@@ -39,6 +39,14 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
     Ok(v as u64)
 }
 
+/// Read everything from `r`, but no more than `limit + 1` bytes (one more than the limit, so the
+/// caller can tell that the input was over it).
+pub fn read_at_most(r: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::Read::read_to_end(&mut r.take(limit.saturating_add(1)), &mut buf)?;
+    Ok(buf)
+}
+
 /// Run `work` on a new thread and wait at most `secs` seconds for it (0: wait as long as it
 /// takes, on the calling thread). A panic in `work` becomes [`Error::ParserPanic`]-like
 /// [`Error::Limit`] text; running out of time gives an error that names the budget and the flag.

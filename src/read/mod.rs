@@ -56,8 +56,8 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<Format> {
         return Ok(Format::Html);
     }
     match ext.as_str() {
-        "md" | "markdown" => Ok(Format::Markdown),
-        "" | "txt" | "text" | "tsv" | "csv" => {
+        "md" | "markdown" if !looks_binary(bytes) => Ok(Format::Markdown),
+        "" | "txt" | "text" | "tsv" | "csv" | "md" | "markdown" => {
             if looks_binary(bytes) {
                 Err(Error::Unsupported(
                     "binary data, not text: give a PDF, DOCX, XLSX/XLS/ODS, HTML or text file"
@@ -128,6 +128,9 @@ fn find(hay: &[u8], needle: &[u8]) -> bool {
 fn looks_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return false; // UTF-16 with BOM
+    }
+    if text::utf16_without_bom(bytes).is_some() {
+        return false; // UTF-16 without BOM: NULs in every other byte
     }
     let sample = &bytes[..bytes.len().min(8192)];
     let controls = sample

@@ -92,7 +92,7 @@ pub fn decode(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 8 {
         return None;

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Generate the hostile-input corpus in fixtures/bad/ (deterministic; needs only Python 3, and
+qpdf for the two encrypted PDFs, which are skipped without it).
+
+    python3 scripts/make_bad_fixtures.py            # small files, committed
+    python3 scripts/make_bad_fixtures.py --large DIR  # also the big ones, into DIR (not committed)
+
+The big inputs (500-page PDF, 100k-row spreadsheet, 10 MB line, 1 GiB zip bomb) are made by
+tests/bad_input.rs itself at run time or by --large; fixtures/bad/README.md lists every file and
+what the tool must do with it.
+"""
+import io, os, random, shutil, subprocess, sys, zipfile, zlib
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "bad")
+RNG = random.Random(7)
+
+
+def put(name, data, out=HERE):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
+
+
+def pdf(pages_text, image_only=False):
+    """A minimal valid PDF; one page per entry of pages_text."""
+    objs = []  # (number, bytes)
+    n_pages = len(pages_text)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n_pages))
+    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
+    font_no = 3 + 2 * n_pages
+    img_no = font_no + 1
+    for i, text in enumerate(pages_text):
+        res = f"/XObject << /Im0 {img_no} 0 R >>" if image_only else f"/Font << /F1 {font_no} 0 R >>"
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << {res} >> /Contents {4 + 2 * i} 0 R >>".encode())
+        if image_only:
+            stream = b"q 500 0 0 700 40 60 cm /Im0 Do Q"
+        else:
+            lines = [b"BT /F1 11 Tf 50 780 Td 14 TL"]
+            for line in text.split("\n"):
+                esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                lines.append(f"({esc}) Tj T*".encode("latin-1"))
+            lines.append(b"ET")
+            stream = b"\n".join(lines)
+        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    pixels = bytes(RNG.getrandbits(8) for _ in range(64 * 64))
+    img = zlib.compress(pixels)
+    objs.append(b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(img) + img + b"\nendstream")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % (i + 1) + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for o in offsets:
+        out.write(b"%010d 00000 n \n" % o)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+PLAN = "Action plan\nAction    Lead    By when\nFund a carers centre    ICB    March 2026\nTrain staff    Council    April 2027"
+
+DOC_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"""
+
+
+def cell(t):
+    return f"<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"
+
+
+def table(rows):
+    return "<w:tbl>" + "".join("<w:tr>" + "".join(cell(c) for c in r) + "</w:tr>" for r in rows) + "</w:tbl>"
+
+
+PLAN_TABLE = table([["Action", "Lead", "By when"], ["Fund a carers centre", "ICB", "March 2026"], ["Train staff", "Council", "April 2027"]])
+
+
+def docx(document_xml, compress=zipfile.ZIP_DEFLATED):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", compress) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", document_xml)
+    return b.getvalue()
+
+
+def xlsx(sheet_xml):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return b.getvalue()
+
+
+def sheet_rows(rows):
+    out = []
+    for r, row in enumerate(rows, 1):
+        cells = "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in enumerate(row))
+        out.append(f'<row r="{r}">{cells}</row>')
+    return '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(out) + "</sheetData></worksheet>"
+
+
+def bomb(kind, expanded):
+    """A zip whose one XML part inflates to `expanded` bytes of spaces inside valid-looking XML."""
+    b = io.BytesIO()
+    part = "word/document.xml" if kind == "docx" else "xl/worksheets/sheet1.xml"
+    head = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open(part, "w", force_zip64=True) as f:
+            f.write(head)
+            chunk = b" " * (1 << 20)
+            for _ in range(expanded >> 20):
+                f.write(chunk)
+            f.write(b"</w:body></w:document>")
+        if kind == "xlsx":
+            z.writestr("xl/workbook.xml", "<workbook/>")
+    return b.getvalue()
+
+
+def main():
+    os.makedirs(HERE, exist_ok=True)
+    # Empty and random bytes under every extension.
+    for ext in ["txt", "pdf", "docx", "xlsx"]:
+        put(f"empty.{ext}", b"")
+    for ext in ["txt", "md", "pdf", "docx", "xlsx", "xls", "ods", "html", "bin"]:
+        put(f"random.{ext}", bytes(RNG.getrandbits(8) for _ in range(4096)))
+    # Truncated and broken containers.
+    good_pdf = pdf([PLAN])
+    put("good.pdf", good_pdf)
+    put("truncated.pdf", good_pdf[: len(good_pdf) // 2])
+    good_docx = docx(DOC_XML.format(body=PLAN_TABLE))
+    put("good.docx", good_docx)
+    put("truncated.docx", good_docx[: len(good_docx) // 2])
+    good_xlsx = xlsx(sheet_rows([["Action", "Lead", "By when"], ["Fund a carers centre", "ICB", "March 2026"]]))
+    put("good.xlsx", good_xlsx)
+    put("truncated.xlsx", good_xlsx[: len(good_xlsx) // 2])
+    i = good_pdf.rindex(b"xref")
+    broken = good_pdf[:i] + good_pdf[i:].replace(b" 00000 n ", b" 00000 x ").replace(b"0000000009", b"0000099999")
+    put("broken-xref.pdf", broken)
+    j = good_pdf.rindex(b"startxref")
+    put("no-xref.pdf", good_pdf[: good_pdf.rindex(b"xref", 0, j)] + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    put("scanned.pdf", pdf(["", ""], image_only=True))
+    # Encrypted: a user password (cannot be opened) and owner-only restrictions (can).
+    if shutil.which("qpdf"):
+        src = os.path.join(HERE, "good.pdf")
+        subprocess.run(["qpdf", "--static-id", "--encrypt", "secret", "owner", "256", "--", src, os.path.join(HERE, "encrypted-user.pdf")], check=True)
+        subprocess.run(["qpdf", "--static-id", "--encrypt", "", "owner", "256", "--print=none", "--modify=none", "--extract=n", "--", src, os.path.join(HERE, "encrypted-owner-only.pdf")], check=True)
+    # Renamed files: content wins over the name.
+    put("pdf-named.docx", good_pdf)
+    put("docx-named.pdf", good_docx)
+    put("xlsx-named.docx", good_xlsx)
+    # Zip bombs: small files, 64 MiB of XML each (tests lower --max-decompressed-size; the
+    # 1 GiB version comes from --large).
+    put("bomb.docx", bomb("docx", 64 << 20))
+    put("bomb.xlsx", bomb("xlsx", 64 << 20))
+    # XML entity attacks.
+    laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n' + "".join(
+        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">\n' for i in range(1, 10)) + "]>\n"
+    laughs = laughs.replace("&lol0;", "&lol;")
+    put("billion-laughs.docx", docx(laughs + DOC_XML.split("\n", 1)[1].format(body=table([["Action", "Lead"], ["&lol9;", "ICB"]]))))
+    put("billion-laughs.xlsx", xlsx(laughs + sheet_rows([["Action", "Lead"], ["&lol9;", "ICB"]]).split("?>", 1)[1]))
+    put("billion-laughs.html", (laughs + "<html><body><table><tr><th>Action</th><th>Lead</th></tr><tr><td>&lol9;</td><td>ICB</td></tr></table></body></html>").encode())
+    xxe = '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY web SYSTEM "http://127.0.0.1:9/x">]>\n'
+    put("external-entity.docx", docx(xxe + DOC_XML.split("\n", 1)[1].format(body=table([["Action", "Lead", "By when"], ["&xxe;&web;", "ICB", "March 2026"], ["Train staff", "Council", "April 2027"]]))))
+    put("external-entity.xlsx", xlsx(xxe + sheet_rows([["Action", "Lead", "By when"], ["&xxe;&web;", "ICB", "March 2026"]]).split("?>", 1)[1]))
+    # Deeply nested tables.
+    depth = 5000
+    nested = ("<w:tbl><w:tr><w:tc>" * depth) + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + ("</w:tc></w:tr></w:tbl>" * depth)
+    put("nested-tables.docx", docx(DOC_XML.format(body=nested)))
+    put("nested-tables.html", ("<html><body>" + "<table><tr><td>" * depth + "deep" + "</td></tr></table>" * depth + "</body></html>").encode())
+    # Text: NUL bytes, invalid UTF-8, UTF-16 without BOM, long lines.
+    plan_tab = "Action plan\nAction\tLead\tBy when\nFund a carers centre\tICB\tMarch 2026\nTrain staff\tCouncil\tApril 2027\n"
+    put("nul-bytes.txt", plan_tab.replace("centre", "cen\0tre").encode())
+    put("all-nul.txt", b"\0" * 4096)
+    put("invalid-utf8.txt", plan_tab.encode().replace(b"centre", b"cen\xff\xfetre\xc3"))
+    put("utf16le-no-bom.txt", plan_tab.encode("utf-16-le"))
+    put("utf16be-no-bom.txt", plan_tab.encode("utf-16-be"))
+    put("html-script.html", b"<html><body><table><tr><th>Action</th><th>Lead</th><th>By when</th></tr><tr><td>Fund <script>alert('doc')</script> a centre</td><td><img src=x onerror=alert(1)>ICB</td><td>March 2026</td></tr><tr><td>Train staff</td><td>Council</td><td>April 2027</td></tr></table></body></html>")
+    put("script.txt", b"Action plan\nAction\tLead\tBy when\nFund <script>alert('doc')</script> a centre\t<img src=x onerror=alert(1)>ICB\tMarch 2026\n=HYPERLINK(\"http://x\")\t@SUM(A1)\t+1\n")
+
+    if len(sys.argv) > 2 and sys.argv[1] == "--large":
+        out = sys.argv[2]
+        os.makedirs(out, exist_ok=True)
+        put("500-pages.pdf", pdf([PLAN] * 500), out)
+        put("100k-rows.xlsx", xlsx(sheet_rows([["Action", "Lead", "By when"]] + [[f"Action {i}", "ICB", "March 2026"] for i in range(100000)])), out)
+        put("bomb-1gib.docx", bomb("docx", 1 << 30), out)
+        put("long-line.txt", (b"We will " + b"support carers " * 700000) + b"\n", out)
+
+
+if __name__ == "__main__":
+    main()
