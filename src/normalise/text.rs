@@ -55,11 +55,20 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
 /// Split a cell into items: each line starting with a bullet glyph starts an item; other lines
 /// continue the item above. Without bullets the whole cell is one item.
 pub fn items(cell: &str) -> Vec<String> {
+    // A line that is only a bullet glyph (an empty bullet in Word), in a cell with other
+    // content, starts an item of its own instead of being glued onto the item above ("AA •").
+    let lone = |t: &str| BULLET.find(t).is_some_and(|m| m.end() == t.len());
+    let content = cell.lines().any(|l| !l.trim().is_empty() && !lone(l.trim()));
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut any_bullet = false;
     for line in cell.lines() {
         let t = line.trim();
         if t.is_empty() {
+            continue;
+        }
+        if content && lone(t) {
+            any_bullet = true;
+            groups.push(Vec::new());
             continue;
         }
         if let Some(m) = BULLET.find(t).filter(|m| m.end() < t.len()) {
