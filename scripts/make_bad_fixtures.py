@@ -15,6 +15,13 @@ HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"
 RNG = random.Random(7)
 
 
+def zi(name):
+    """A zip entry with a fixed date, so the files are the same on every run."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def put(name, data, out=HERE):
     with open(os.path.join(out, name), "wb") as f:
         f.write(data)
@@ -35,11 +42,14 @@ def pdf(pages_text, image_only=False):
         if image_only:
             stream = b"q 500 0 0 700 40 60 cm /Im0 Do Q"
         else:
-            lines = [b"BT /F1 11 Tf 50 780 Td 14 TL"]
+            lines = []
+            y = 780
             for line in text.split("\n"):
-                esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-                lines.append(f"({esc}) Tj T*".encode("latin-1"))
-            lines.append(b"ET")
+                # Cells are separated by runs of 4 spaces; each is placed at its column.
+                for col, cell in enumerate(line.split("    ")):
+                    esc = cell.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                    lines.append(f"BT /F1 11 Tf {[50, 300, 440][min(col, 2)]} {y} Td ({esc}) Tj ET".encode("latin-1"))
+                y -= 16
             stream = b"\n".join(lines)
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
@@ -60,7 +70,7 @@ def pdf(pages_text, image_only=False):
     return out.getvalue()
 
 
-PLAN = "Action plan\nAction    Lead    By when\nFund a carers centre    ICB    March 2026\nTrain staff    Council    April 2027"
+PLAN = "\n".join(["Carers action plan", "Action    Lead    By when", "Fund a carers centre    ICB    March 2026", "Train staff in carer awareness    Council    April 2027", "Publish a carers guide    Carers Trust    June 2026", "Review respite provision    ICB    December 2026", "Set up a carers forum    Council    Ongoing"])
 
 DOC_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"""
@@ -80,20 +90,20 @@ PLAN_TABLE = table([["Action", "Lead", "By when"], ["Fund a carers centre", "ICB
 def docx(document_xml, compress=zipfile.ZIP_DEFLATED):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", compress) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-        z.writestr("word/document.xml", document_xml)
+        z.writestr(zi("[Content_Types].xml"), '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr(zi("_rels/.rels"), '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr(zi("word/document.xml"), document_xml)
     return b.getvalue()
 
 
 def xlsx(sheet_xml):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        z.writestr(zi("[Content_Types].xml"), '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr(zi("_rels/.rels"), '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr(zi("xl/workbook.xml"), '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr(zi("xl/_rels/workbook.xml.rels"), '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr(zi("xl/worksheets/sheet1.xml"), sheet_xml)
     return b.getvalue()
 
 
@@ -111,15 +121,15 @@ def bomb(kind, expanded):
     part = "word/document.xml" if kind == "docx" else "xl/worksheets/sheet1.xml"
     head = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        with z.open(part, "w", force_zip64=True) as f:
+        z.writestr(zi("[Content_Types].xml"), "<Types/>")
+        with z.open(zi(part), "w", force_zip64=True) as f:
             f.write(head)
             chunk = b" " * (1 << 20)
             for _ in range(expanded >> 20):
                 f.write(chunk)
             f.write(b"</w:body></w:document>")
         if kind == "xlsx":
-            z.writestr("xl/workbook.xml", "<workbook/>")
+            z.writestr(zi("xl/workbook.xml"), "<workbook/>")
     return b.getvalue()
 
 

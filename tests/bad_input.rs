@@ -213,14 +213,17 @@ fn a_batch_of_bad_files_carries_on() {
         serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
     let items = v.as_array().unwrap();
     assert_eq!(items.len(), files.len());
-    for (f, item) in files.iter().zip(items) {
-        let name = f.file_name().unwrap().to_string_lossy();
+    let mut failed = 0;
+    for item in items {
         if let Some(e) = item.get("error") {
-            let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(&format!("/{name}: "))).collect();
-            assert_eq!(lines.len(), 1, "{name}: {stderr}");
+            failed += 1;
+            let path = item["path"].as_str().unwrap();
+            let lines = stderr.lines().filter(|l| l.contains(&format!("{path}: "))).count();
+            assert_eq!(lines, 1, "{path}: {stderr}");
             assert!(!e.as_str().unwrap().contains('\n'));
         }
     }
+    assert!(failed >= 10, "{stderr}");
     assert!(items.iter().any(|i| i["summary"]["actions"] == 6));
 }
 
@@ -261,14 +264,14 @@ fn document_text_cannot_inject_script_or_formulas() {
 #[test]
 #[ignore = "needs the PDF reader"]
 fn pdf_hostile_input() {
-    run(&bad("good.pdf"), &[], Read(2));
+    run(&bad("good.pdf"), &[], Read(5));
     run(&bad("truncated.pdf"), &[], Either);
     run(&bad("broken-xref.pdf"), &[], Either);
     run(&bad("no-xref.pdf"), &[], Either);
     run(&bad("encrypted-user.pdf"), &[], Fail(&["password", "encrypted"]));
-    run(&bad("encrypted-owner-only.pdf"), &[], Read(2));
+    run(&bad("encrypted-owner-only.pdf"), &[], Read(5));
     run(&bad("scanned.pdf"), &[], Fail(&["ocr"]));
-    run(&bad("pdf-named.docx"), &[], Read(2));
+    run(&bad("pdf-named.docx"), &[], Read(5));
 }
 
 #[test]
@@ -338,7 +341,18 @@ fn pdf_pages(pages: usize) -> Vec<u8> {
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             5 + 2 * i
         ));
-        let s = format!("BT /F1 11 Tf 50 780 Td 14 TL (Action    Lead    By when) Tj T* (Task {i} for carers    ICB    March 2026) Tj T* ET");
+        let rows = [
+            ["Action".to_string(), "Lead".into(), "By when".into()],
+            [format!("Task {i} for carers"), "ICB".into(), "March 2026".into()],
+            [format!("Review {i} with carers"), "Council".into(), "June 2026".into()],
+        ];
+        let mut s = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let x = [50, 300, 440][c];
+                s.push_str(&format!("BT /F1 11 Tf {x} {} Td ({cell}) Tj ET\n", 780 - 16 * r));
+            }
+        }
         objs.push(format!("<< /Length {} >>\nstream\n{s}\nendstream", s.len()));
     }
     let mut out = b"%PDF-1.4\n".to_vec();
