@@ -150,6 +150,11 @@ fn main_part(zip: &mut SafeZip<'_>) -> Result<String> {
     Ok("word/document.xml".into())
 }
 
+/// The `dc:title` of a core-properties part (`docProps/core.xml`, ODF `meta.xml`).
+pub(crate) fn core_title(xml: &[u8]) -> Option<String> {
+    parse_core_title(xml, &Budget::unlimited()).ok().flatten()
+}
+
 fn parse_core_title(xml: &[u8], budget: &Budget) -> Result<Option<String>> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();

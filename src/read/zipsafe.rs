@@ -46,6 +46,11 @@ impl Budget {
         }
     }
 
+    /// A budget that never runs out (for parts already in memory).
+    pub fn unlimited() -> Budget {
+        Budget::new(u64::MAX)
+    }
+
     /// True once a read hit the limit.
     pub fn exceeded(&self) -> bool {
         self.exceeded.get()
