@@ -19,6 +19,8 @@
 //! # Ok::<(), carers_extract::Error>(())
 //! ```
 
+pub mod baseline;
+pub mod config;
 pub mod detect;
 pub mod document;
 pub mod error;

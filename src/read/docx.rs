@@ -963,7 +963,10 @@ fn build_table(rows: Vec<RowB>, table_index: u32) -> Table {
             r.header = true;
         }
     }
-    Table { rows: out }
+    Table {
+        rows: out,
+        wrapped_lines: false,
+    }
 }
 
 #[cfg(test)]

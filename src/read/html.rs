@@ -291,7 +291,10 @@ fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32) -> Table {
             r.header = true;
         }
     }
-    Table { rows }
+    Table {
+        rows,
+        wrapped_lines: false,
+    }
 }
 
 #[derive(Default)]

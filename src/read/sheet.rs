@@ -288,6 +288,7 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
             blocks.push(Block {
                 kind: BlockKind::Table(Table {
                     rows: std::mem::take(rows),
+                    wrapped_lines: false,
                 }),
                 source: Source {
                     table: Some(*table_index),

@@ -1,0 +1,438 @@
+//! XLSX workbook (rust_xlsxwriter): sheets `Actions` (one row per action: frozen header,
+//! autofilter, wrapped text, widths, gap cells highlighted, `due_date` as a real Excel date),
+//! `Gaps`, `Summary` (completeness per section and gap counts per rule, with a chart) and
+//! `Sources` (one row per input, including inputs that failed, with their error).
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+use crate::report::{Action, Gap, Report, Severity};
+use crate::write::shared::{completeness_by_section, rule_doc, rule_field, severity_counts, Failure};
+
+/// Longest text Excel keeps in one cell.
+const MAX_CELL: usize = 32_767;
+
+struct Formats {
+    header: Format,
+    wrap: Format,
+    date: Format,
+    pct: Format,
+    gap_wrap: [Format; 3],
+    gap_date: [Format; 3],
+}
+
+fn fill(sev: Severity) -> Color {
+    match sev {
+        Severity::Error => Color::RGB(0xFDE4E1),
+        Severity::Warning => Color::RGB(0xFFF1C9),
+        Severity::Info => Color::RGB(0xE6F0FB),
+    }
+}
+
+fn sev_index(s: Severity) -> usize {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        let date = Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Top);
+        let sevs = [Severity::Error, Severity::Warning, Severity::Info];
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(0xE9EDF2))
+                .set_border_bottom(FormatBorder::Thin),
+            gap_wrap: sevs.map(|s| wrap.clone().set_background_color(fill(s))),
+            gap_date: sevs.map(|s| date.clone().set_background_color(fill(s))),
+            pct: Format::new().set_num_format("0%"),
+            wrap,
+            date,
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    let s = s.trim();
+    if s.len() <= MAX_CELL {
+        return s.to_string();
+    }
+    let mut end = MAX_CELL - 3;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+    if text.trim().is_empty() {
+        ws.write_blank(row, col, f)?;
+    } else {
+        ws.write_string_with_format(row, col, clip(text), f)?;
+    }
+    Ok(())
+}
+
+fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), XlsxError> {
+    for (i, (name, width)) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *name, &f.header)?;
+        ws.set_column_width(i as u16, *width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Render reports (and failed inputs) as an XLSX workbook.
+pub fn xlsx(reports: &[Report], failures: &[Failure]) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    actions_sheet(wb.add_worksheet(), reports, &f)?;
+    gaps_sheet(wb.add_worksheet(), reports, &f)?;
+    summary_sheet(wb.add_worksheet(), reports, &f)?;
+    sources_sheet(wb.add_worksheet(), reports, failures, &f)?;
+    wb.save_to_buffer()
+}
+
+const ACTION_COLS: &[(&str, f64)] = &[
+    ("Document", 24.0),
+    ("ID", 9.0),
+    ("Plan", 6.0),
+    ("Row", 6.0),
+    ("Section", 24.0),
+    ("Ref", 7.0),
+    ("Objective", 28.0),
+    ("Action", 60.0),
+    ("Lead", 24.0),
+    ("Parties", 24.0),
+    ("Due", 16.0),
+    ("Due kind", 11.0),
+    ("Due date", 12.0),
+    ("Precision", 11.0),
+    ("Evidence", 36.0),
+    ("Cross-ref", 14.0),
+    ("Status", 10.0),
+    ("Gaps", 22.0),
+    ("Source", 18.0),
+    ("Other columns", 30.0),
+];
+
+fn enum_name<T: serde::Serialize>(v: &Option<T>) -> String {
+    v.as_ref()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn actions_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Actions")?;
+    headers(ws, ACTION_COLS, f)?;
+    let mut row = 1u32;
+    for r in reports {
+        for a in &r.actions {
+            action_row(ws, row, r, a, f)?;
+            row += 1;
+        }
+    }
+    ws.autofilter(0, 0, row.saturating_sub(1).max(0), ACTION_COLS.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn action_row(ws: &mut Worksheet, row: u32, r: &Report, a: &Action, f: &Formats) -> Result<(), XlsxError> {
+    let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
+    for g in r.gaps.iter().filter(|g| g.action_id.as_deref() == Some(a.id.as_str())) {
+        let field = rule_field(&g.rule).unwrap_or("id");
+        let e = worst.entry(field).or_insert(g.severity);
+        *e = (*e).max(g.severity);
+    }
+    let fmt = |field: &str| -> &Format {
+        match worst.get(field) {
+            Some(&s) => &f.gap_wrap[sev_index(s)],
+            None => &f.wrap,
+        }
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    put(ws, row, 0, &r.source.path, &f.wrap)?;
+    put(ws, row, 1, &a.id, fmt("id"))?;
+    ws.write_number_with_format(row, 2, a.table as f64, &f.wrap)?;
+    ws.write_number_with_format(row, 3, a.row as f64, &f.wrap)?;
+    put(ws, row, 4, &opt(&a.section), &f.wrap)?;
+    put(ws, row, 5, &opt(&a.reference), &f.wrap)?;
+    put(ws, row, 6, &opt(&a.objective), &f.wrap)?;
+    put(ws, row, 7, &opt(&a.action), fmt("action"))?;
+    put(ws, row, 8, &opt(&a.lead), fmt("lead"))?;
+    put(ws, row, 9, &a.leads.join("; "), &f.wrap)?;
+    put(ws, row, 10, &opt(&a.due), fmt("due"))?;
+    put(ws, row, 11, &enum_name(&a.due_kind), &f.wrap)?;
+    let date_fmt = match worst.get("due") {
+        Some(&s) => &f.gap_date[sev_index(s)],
+        None => &f.date,
+    };
+    match a.due_date.as_deref().and_then(excel_date) {
+        Some(d) => {
+            ws.write_datetime_with_format(row, 12, &d, date_fmt)?;
+        }
+        None => {
+            ws.write_blank(row, 12, date_fmt)?;
+        }
+    }
+    put(ws, row, 13, &enum_name(&a.due_precision), &f.wrap)?;
+    put(ws, row, 14, &opt(&a.evidence), fmt("evidence"))?;
+    put(ws, row, 15, &opt(&a.xref), &f.wrap)?;
+    put(ws, row, 16, &opt(&a.status), &f.wrap)?;
+    put(ws, row, 17, &a.gaps.join(", "), &f.wrap)?;
+    put(ws, row, 18, &a.source.describe(), &f.wrap)?;
+    let extra: Vec<String> = a.extra.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    put(ws, row, 19, &extra.join("\n"), &f.wrap)?;
+    Ok(())
+}
+
+/// An ISO date (`YYYY-MM-DD`) as an Excel date.
+fn excel_date(s: &str) -> Option<ExcelDateTime> {
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(u16::try_from(d.year()).ok()?, d.month() as u8, d.day() as u8).ok()
+}
+
+const GAP_COLS: &[(&str, f64)] = &[
+    ("Document", 24.0),
+    ("Rule", 18.0),
+    ("Severity", 9.0),
+    ("Action ID", 9.0),
+    ("Plan", 6.0),
+    ("Action", 50.0),
+    ("Message", 60.0),
+    ("Where", 20.0),
+    ("Page", 6.0),
+    ("Line", 7.0),
+    ("Sheet", 14.0),
+    ("Cell", 7.0),
+];
+
+fn gaps_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Gaps")?;
+    headers(ws, GAP_COLS, f)?;
+    let mut row = 1u32;
+    for r in reports {
+        for g in &r.gaps {
+            gap_row(ws, row, r, g, f)?;
+            row += 1;
+        }
+    }
+    ws.autofilter(0, 0, row.saturating_sub(1), GAP_COLS.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn gap_row(ws: &mut Worksheet, row: u32, r: &Report, g: &Gap, f: &Formats) -> Result<(), XlsxError> {
+    let action = g
+        .action_id
+        .as_deref()
+        .and_then(|id| r.actions.iter().find(|a| a.id == id))
+        .and_then(|a| a.action.clone())
+        .unwrap_or_default();
+    put(ws, row, 0, &r.source.path, &f.wrap)?;
+    put(ws, row, 1, &g.rule, &f.wrap)?;
+    put(ws, row, 2, g.severity.name(), &f.gap_wrap[sev_index(g.severity)])?;
+    put(ws, row, 3, g.action_id.as_deref().unwrap_or(""), &f.wrap)?;
+    if let Some(t) = g.table {
+        ws.write_number_with_format(row, 4, t as f64, &f.wrap)?;
+    }
+    put(ws, row, 5, &action, &f.wrap)?;
+    put(ws, row, 6, &g.message, &f.wrap)?;
+    put(ws, row, 7, &g.source.describe(), &f.wrap)?;
+    if let Some(p) = g.source.page {
+        ws.write_number(row, 8, p as f64)?;
+    }
+    if let Some(l) = g.source.line {
+        ws.write_number(row, 9, l as f64)?;
+    }
+    put(ws, row, 10, g.source.sheet.as_deref().unwrap_or(""), &f.wrap)?;
+    put(ws, row, 11, g.source.cell.as_deref().unwrap_or(""), &f.wrap)?;
+    Ok(())
+}
+
+fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Summary")?;
+    let cols: &[(&str, f64)] = &[
+        ("Document", 24.0),
+        ("Section", 36.0),
+        ("Actions", 9.0),
+        ("Named lead", 11.0),
+        ("Dated deadline", 11.0),
+        ("Evidence", 11.0),
+        ("Named lead %", 11.0),
+        ("Dated deadline %", 11.0),
+        ("Evidence %", 11.0),
+    ];
+    headers(ws, cols, f)?;
+    let mut row = 1u32;
+    for r in reports {
+        for (section, c) in completeness_by_section(r) {
+            put(ws, row, 0, &r.source.path, &f.wrap)?;
+            put(ws, row, 1, &section, &f.wrap)?;
+            for (i, n) in [c.actions, c.named_lead, c.dated_due, c.evidence].into_iter().enumerate() {
+                ws.write_number(row, 2 + i as u16, n as f64)?;
+            }
+            for (i, n) in [c.named_lead, c.dated_due, c.evidence].into_iter().enumerate() {
+                ws.write_number_with_format(row, 6 + i as u16, c.pct(n) / 100.0, &f.pct)?;
+            }
+            row += 1;
+        }
+    }
+    let last_section_row = row - 1;
+    if last_section_row >= 1 {
+        let chart_rows = last_section_row.min(40);
+        let mut chart = Chart::new(ChartType::Bar);
+        chart.title().set_name("Completeness by section");
+        for (i, name) in ["Named lead", "Dated deadline", "Evidence"].iter().enumerate() {
+            chart
+                .add_series()
+                .set_name(*name)
+                .set_categories(("Summary", 1, 1, chart_rows, 1))
+                .set_values(("Summary", 1, 6 + i as u16, chart_rows, 6 + i as u16));
+        }
+        chart.x_axis().set_num_format("0%");
+        chart.set_width(720).set_height(320 + 18 * chart_rows);
+        ws.insert_chart(1, 10, &chart)?;
+    }
+
+    // Gaps per rule.
+    row += 2;
+    let rule_header = row;
+    for (i, name) in ["Rule", "Description", "Errors", "Warnings", "Info", "Total"].iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, *name, &f.header)?;
+    }
+    row += 1;
+    let mut by_rule: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for g in reports.iter().flat_map(|r| &r.gaps) {
+        by_rule.entry(&g.rule).or_default()[sev_index(g.severity)] += 1;
+    }
+    for (rule, counts) in &by_rule {
+        put(ws, row, 0, rule, &f.wrap)?;
+        put(ws, row, 1, rule_doc(rule).0, &f.wrap)?;
+        for (i, n) in counts.iter().enumerate() {
+            ws.write_number(row, 2 + i as u16, *n as f64)?;
+        }
+        ws.write_number(row, 5, counts.iter().sum::<usize>() as f64)?;
+        row += 1;
+    }
+    if !by_rule.is_empty() {
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name("Gaps by rule");
+        chart
+            .add_series()
+            .set_name("Gaps")
+            .set_categories(("Summary", rule_header + 1, 0, row - 1, 0))
+            .set_values(("Summary", rule_header + 1, 5, row - 1, 5));
+        ws.insert_chart(rule_header, 10, &chart)?;
+    }
+    Ok(())
+}
+
+fn sources_sheet(ws: &mut Worksheet, reports: &[Report], failures: &[Failure], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Sources")?;
+    let cols: &[(&str, f64)] = &[
+        ("Path", 36.0),
+        ("Status", 8.0),
+        ("Error", 40.0),
+        ("Format", 9.0),
+        ("Title", 36.0),
+        ("Pages", 7.0),
+        ("Plans", 7.0),
+        ("Actions", 8.0),
+        ("Gaps", 7.0),
+        ("Errors", 7.0),
+        ("Warnings", 9.0),
+        ("SHA-256", 66.0),
+    ];
+    headers(ws, cols, f)?;
+    // One row per input, sorted by path (reports and failures interleaved).
+    enum Item<'a> {
+        Ok(&'a Report),
+        Failed(&'a Failure),
+    }
+    let mut items: Vec<(&str, Item)> = reports
+        .iter()
+        .map(|r| (r.source.path.as_str(), Item::Ok(r)))
+        .chain(failures.iter().map(|x| (x.path.as_str(), Item::Failed(x))))
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    for (i, (path, item)) in items.iter().enumerate() {
+        let row = i as u32 + 1;
+        put(ws, row, 0, path, &f.wrap)?;
+        match item {
+            Item::Ok(r) => {
+                let (e, w, _) = severity_counts(r);
+                put(ws, row, 1, "ok", &f.wrap)?;
+                put(ws, row, 3, &r.source.format, &f.wrap)?;
+                put(ws, row, 4, r.title.as_deref().unwrap_or(""), &f.wrap)?;
+                if let Some(p) = r.source.pages {
+                    ws.write_number(row, 5, p as f64)?;
+                }
+                for (c, n) in [r.tables.len(), r.actions.len(), r.gaps.len(), e, w].into_iter().enumerate() {
+                    ws.write_number(row, 6 + c as u16, n as f64)?;
+                }
+                put(ws, row, 11, &r.source.sha256, &f.wrap)?;
+            }
+            Item::Failed(x) => {
+                put(ws, row, 1, "failed", &f.gap_wrap[0])?;
+                put(ws, row, 2, &x.error, &f.gap_wrap[0])?;
+            }
+        }
+    }
+    ws.autofilter(0, 0, items.len() as u32, cols.len() as u16 - 1)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::shared::sample;
+
+    #[test]
+    fn workbook_builds() {
+        let r = sample::report("a.txt");
+        let bytes = xlsx(&[r], &[Failure { path: "0.pdf".into(), error: "bad".into() }]).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+        let empty = xlsx(&[], &[]).unwrap();
+        assert_eq!(&empty[..2], b"PK");
+    }
+
+    #[test]
+    fn read_back_with_calamine() {
+        use calamine::{Data, Reader, Xlsx};
+        let r = sample::report("a.txt");
+        let bytes = xlsx(&[r.clone()], &[Failure { path: "0.pdf".into(), error: "no text layer".into() }]).unwrap();
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["Actions", "Gaps", "Summary", "Sources"]);
+        let actions = wb.worksheet_range("Actions").unwrap();
+        assert_eq!(actions.height(), 1 + r.actions.len());
+        assert_eq!(actions.get((0, 12)), Some(&Data::String("Due date".into())));
+        match actions.get((1, 12)) {
+            Some(Data::DateTime(d)) => {
+                let want = chrono::NaiveDate::from_ymd_opt(2008, 10, 31).unwrap()
+                    - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                assert_eq!(d.as_f64(), want.num_days() as f64);
+            }
+            other => panic!("due date is not an Excel date: {other:?}"),
+        }
+        // Hostile text is kept as text, not a formula.
+        assert!(matches!(actions.get((1, 7)), Some(Data::String(s)) if s.starts_with("Publish a <b>")));
+        let gaps = wb.worksheet_range("Gaps").unwrap();
+        assert_eq!(gaps.height(), 1 + r.gaps.len());
+        let sources = wb.worksheet_range("Sources").unwrap();
+        assert_eq!(sources.get((1, 0)), Some(&Data::String("0.pdf".into())));
+        assert_eq!(sources.get((1, 1)), Some(&Data::String("failed".into())));
+        assert_eq!(sources.get((1, 2)), Some(&Data::String("no text layer".into())));
+        assert_eq!(sources.get((2, 1)), Some(&Data::String("ok".into())));
+    }
+}
