@@ -148,7 +148,7 @@ fn xlsx_000_structure() {
     assert!(r.cells[2].merged);
     assert!(!all_text(&d).contains("HIDDEN SHEET"));
     // the Notes sheet's date cell
-    assert!(all_text(&d).contains("2008-06-01"));
+    assert!(all_text(&d).contains("01/06/2008"));
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn plan_rows(d: &Document) -> Vec<Vec<String>> {
 fn plan_same_rows_in_every_office_format() {
     let want = plan_rows(&doc("plan.docx"));
     assert_eq!(want.len(), 6, "{want:?}");
-    assert_eq!(want[0][3], "2012-03-31", "dates as ISO");
+    assert_eq!(want[0][3], "31/03/2012", "dates as displayed");
     assert_eq!(want[1][2], "Carers Centre", "merged lead filled down");
     for f in ["plan.xlsx", "plan.ods", "plan.html"] {
         assert_eq!(plan_rows(&doc(f)), want, "{f}");
@@ -237,4 +237,117 @@ fn blocks_carry_sources() {
             }
         }
     }
+}
+
+/// Reader speed, not a test: `benches/office_bench.sh` runs it in release mode.
+/// `BENCH_FILES=a.docx,b.xlsx cargo test --release --test office bench_readers -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn bench_readers() {
+    let files = std::env::var("BENCH_FILES").unwrap_or_else(|_| {
+        ["000.docx", "001.docx", "000.xlsx", "000.ods", "000.html"]
+            .iter()
+            .map(|f| fixture(f).to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    let opts = Options::default();
+    for f in files.split(',').filter(|f| !f.is_empty()) {
+        let bytes = std::fs::read(f).unwrap();
+        let format = read::sniff(f, &bytes).unwrap();
+        let rounds = (20_000_000 / bytes.len().max(1)).clamp(3, 500);
+        let start = std::time::Instant::now();
+        let mut rows = 0usize;
+        for _ in 0..rounds {
+            let d = read::read(format, &bytes, &opts).unwrap();
+            rows = tables(&d).iter().map(|t| t.rows.len()).sum();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let mb = bytes.len() as f64 * rounds as f64 / 1e6;
+        println!(
+            "{:<40} {:>9} bytes {:>6} rows  {:>7.1} MB/s  {:>8.2} ms/file",
+            f.rsplit('/').next().unwrap_or(f),
+            bytes.len(),
+            rows,
+            mb / secs,
+            secs * 1000.0 / rounds as f64
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// through the whole pipeline
+
+type Fields = (Option<String>, Option<String>, Option<String>, Option<String>);
+
+/// Bullet items are joined with "; " when a cell has them (docx, html) and printed as one run
+/// of text when it does not (the same evidence in one spreadsheet cell): compare the words.
+fn words(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|s| s.replace("; ", " "))
+}
+
+fn actions_of(name: &str) -> Vec<Fields> {
+    let r = carers_extract::extract_path(&fixture(name), &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    r.actions
+        .iter()
+        .map(|a| (words(&a.action), words(&a.lead), words(&a.due), words(&a.evidence)))
+        .collect()
+}
+
+#[test]
+fn same_plan_same_actions_in_txt_docx_xlsx_ods_html() {
+    let want = actions_of("plan.txt");
+    assert_eq!(want.len(), 6, "{want:#?}");
+    for f in ["plan.docx", "plan.xlsx", "plan.ods", "plan.html"] {
+        assert_eq!(actions_of(f), want, "{f}");
+    }
+    let r = carers_extract::extract_path(&fixture("plan.xlsx"), &Options::default()).unwrap();
+    let a = &r.actions[0];
+    assert_eq!(a.due.as_deref(), Some("31/03/2012"));
+    assert_eq!(a.due_date.as_deref(), Some("2012-03-31"));
+    assert_eq!(a.source.sheet.as_deref(), Some("Action Plan"));
+    assert!(a.source.cell.is_some());
+}
+
+#[test]
+fn seed_000_same_actions_in_docx_xlsx_ods_html() {
+    let want = actions_of("000.docx");
+    assert_eq!(want.len(), 96);
+    for f in ["000.xlsx", "000.ods", "000.html"] {
+        let got = actions_of(f);
+        assert_eq!(got.len(), want.len(), "{f}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "{f}");
+        }
+    }
+}
+
+fn cli_bad(file: &str, opts: &[&str], needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = file.rsplit('/').next().unwrap();
+    let input = dir.path().join(name);
+    std::fs::copy(fixture(file), &input).unwrap();
+    let out_file = dir.path().join("out.json");
+    let out = assert_cmd::Command::cargo_bin("carers-extract")
+        .unwrap()
+        .args(opts)
+        .args(["--format", "json", "-o"])
+        .arg(&out_file)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{file}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{file}: {stderr}");
+    assert!(stderr.contains(name) && stderr.contains(needle), "{file}: {stderr}");
+    assert!(!out_file.exists(), "{file}: output written");
+}
+
+#[test]
+fn cli_bad_office_inputs() {
+    cli_bad("bad/truncated.docx", &[], "damaged");
+    cli_bad("bad/not-office.docx", &[], "not a Word document");
+    cli_bad("bad/not-office.zip", &[], "not a Word (.docx) or spreadsheet");
+    cli_bad("bad/encrypted.xlsx", &[], "remove the password");
+    cli_bad("bad/bomb.docx", &[], "zip bomb");
 }

@@ -10,7 +10,8 @@
 //!   every row it covers, with `Cell::merged = true`.
 //!
 //! Values print as displayed as far as the data allows: integers without ".0", dates (date cells
-//! and Excel serials with a date format) as ISO `YYYY-MM-DD`, booleans `TRUE`/`FALSE`, errors as
+//! and Excel serials with a date format) as a UK sheet shows them, `31/03/2012` (the normaliser
+//! turns that into the ISO `due_date`), booleans `TRUE`/`FALSE`, errors as
 //! `#N/A` etc. Every row carries `sheet`, `cell` (address of its first cell, e.g. `B7`), `table`
 //! and `row`; every cell carries its own address in `Cell::source`.
 //!
@@ -149,26 +150,36 @@ pub fn cell_text(d: &Data) -> String {
         Data::DateTime(dt) => {
             if dt.is_datetime() {
                 match dt.as_datetime() {
-                    Some(t) => {
-                        if t.time() == chrono::NaiveTime::MIN {
-                            t.format("%Y-%m-%d").to_string()
-                        } else if t.date() == chrono::NaiveDate::from_ymd_opt(1899, 12, 31).unwrap_or_default()
-                            || dt.as_f64() < 1.0
-                        {
-                            t.format("%H:%M").to_string()
-                        } else {
-                            t.format("%Y-%m-%d %H:%M").to_string()
-                        }
-                    }
+                    Some(t) => fmt_datetime(t, dt.as_f64() < 1.0),
                     None => fmt_float(dt.as_f64()),
                 }
             } else {
                 fmt_float(dt.as_f64())
             }
         }
-        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
+        Data::DateTimeIso(s) => {
+            if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                fmt_datetime(d.and_time(chrono::NaiveTime::MIN), false)
+            } else if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+                fmt_datetime(t, false)
+            } else {
+                s.clone()
+            }
+        }
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A date as a UK spreadsheet displays it (`31/03/2012`), with the time when it has one.
+/// (calamine does not expose the cell's number format, so the UK default is used.)
+fn fmt_datetime(t: chrono::NaiveDateTime, time_only: bool) -> String {
+    if time_only {
+        t.format("%H:%M").to_string()
+    } else if t.time() == chrono::NaiveTime::MIN {
+        t.format("%d/%m/%Y").to_string()
+    } else {
+        t.format("%d/%m/%Y %H:%M").to_string()
     }
 }
 
@@ -438,8 +449,9 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(3.0)), "3");
         assert_eq!(cell_text(&Data::String(" x\r\ny ".into())), "x\ny");
         let d = calamine::ExcelDateTime::new(40999.0, calamine::ExcelDateTimeType::DateTime, false);
-        assert_eq!(cell_text(&Data::DateTime(d)), "2012-03-31");
-        assert_eq!(cell_text(&Data::DateTimeIso("2012-03-31T00:00:00".into())), "2012-03-31");
+        assert_eq!(cell_text(&Data::DateTime(d)), "31/03/2012");
+        assert_eq!(cell_text(&Data::DateTimeIso("2012-03-31T00:00:00".into())), "31/03/2012");
+        assert_eq!(cell_text(&Data::DateTimeIso("2012-03-31".into())), "31/03/2012");
     }
 
     fn range(rows: &[&[&str]]) -> Range<Data> {

@@ -18,6 +18,14 @@ use crate::error::{Error, Result};
 /// Most entries accepted in one archive. Real Office files have tens to a few thousand.
 pub const MAX_ENTRIES: usize = 20_000;
 
+/// Largest inflate ratio accepted for one entry once it has expanded past [`RATIO_GRACE`]
+/// bytes. Office XML compresses 5-50 times; a deflate bomb reaches 1000. (Apache POI refuses
+/// past 100 by default; this is more lenient.)
+pub const MAX_RATIO: u64 = 250;
+
+/// Bytes an entry may expand to before the ratio is checked.
+pub const RATIO_GRACE: u64 = 16 * 1024 * 1024;
+
 /// Marker put into the io::Error raised when the budget is spent, so callers that only see an
 /// io/xml error can still tell it was the limit.
 const LIMIT_MARKER: &str = "carers-extract: decompressed size limit reached";
@@ -35,6 +43,8 @@ pub struct Budget {
     limit: u64,
     used: Cell<u64>,
     exceeded: Cell<bool>,
+    /// The entry whose inflate ratio tripped the check, if that is what happened.
+    ratio_entry: std::cell::RefCell<Option<String>>,
 }
 
 impl Budget {
@@ -43,6 +53,7 @@ impl Budget {
             limit,
             used: Cell::new(0),
             exceeded: Cell::new(false),
+            ratio_entry: std::cell::RefCell::new(None),
         }
     }
 
@@ -58,9 +69,14 @@ impl Budget {
 
     /// The error to report when the limit was hit.
     pub fn limit_error(&self, format: &str) -> Error {
+        if let Some(name) = self.ratio_entry.borrow().as_ref() {
+            return Error::Limit(format!(
+                "{format} file refused: its part {name} expands more than {MAX_RATIO} times its \
+                 compressed size (zip bomb?)"
+            ));
+        }
         Error::Limit(format!(
-            "{format} file expands to more than {} bytes when unzipped (zip bomb?); refused \
-             (raise the limit with --max-decompressed-size if the file is genuine)",
+            "{format} file refused: it expands to more than {} bytes when unzipped (zip bomb?)",
             self.limit
         ))
     }
@@ -70,6 +86,9 @@ impl Budget {
 pub struct Limited<R> {
     inner: R,
     budget: Rc<Budget>,
+    name: String,
+    compressed: u64,
+    out: u64,
 }
 
 impl<R: Read> Read for Limited<R> {
@@ -90,7 +109,25 @@ impl<R: Read> Read for Limited<R> {
         let max = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..max])?;
         self.budget.used.set(used + n as u64);
+        self.out += n as u64;
+        if self.out > RATIO_GRACE && self.out / MAX_RATIO > self.compressed {
+            self.budget.exceeded.set(true);
+            *self.budget.ratio_entry.borrow_mut() = Some(self.name.clone());
+            return Err(io::Error::other(LIMIT_MARKER));
+        }
         Ok(n)
+    }
+}
+
+impl<'f, R: Read> Limited<zip::read::ZipFile<'f, R>> {
+    fn new(file: zip::read::ZipFile<'f, R>, budget: Rc<Budget>) -> Self {
+        Limited {
+            name: file.name().to_string(),
+            compressed: file.compressed_size(),
+            inner: file,
+            budget,
+            out: 0,
+        }
     }
 }
 
@@ -136,7 +173,7 @@ impl<'a> SafeZip<'a> {
         let budget = Rc::clone(&self.budget);
         let format = self.format;
         match self.archive.by_name(name) {
-            Ok(file) => Ok(Some(Limited { inner: file, budget })),
+            Ok(file) => Ok(Some(Limited::new(file, budget))),
             Err(ZipError::FileNotFound) => Ok(None),
             Err(e) => Err(zip_error(format, e)),
         }
@@ -164,10 +201,7 @@ impl<'a> SafeZip<'a> {
         let mut buf = vec![0u8; 64 * 1024];
         for i in 0..self.archive.len() {
             let file = self.archive.by_index(i).map_err(|e| zip_error(format, e))?;
-            let mut r = Limited {
-                inner: file,
-                budget: Rc::clone(&budget),
-            };
+            let mut r = Limited::new(file, Rc::clone(&budget));
             loop {
                 match r.read(&mut buf) {
                     Ok(0) => break,
@@ -260,6 +294,15 @@ mod tests {
         let e = s.check_all().unwrap_err();
         assert!(matches!(e, Error::Limit(_)), "{e}");
         assert!(e.to_string().contains("zip bomb"));
+    }
+
+    #[test]
+    fn bomb_is_refused_by_ratio_under_default_limit() {
+        let zeros = vec![b' '; 40 << 20];
+        let z = zip_of(&[("word/document.xml", &zeros)], zip::CompressionMethod::Deflated);
+        let mut s = SafeZip::open(&z, "DOCX", 512 << 20).unwrap();
+        let e = s.check_all().unwrap_err();
+        assert!(e.to_string().contains("word/document.xml expands more than"), "{e}");
     }
 
     #[test]
