@@ -23,7 +23,7 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsx};
 use quick_xml::events::Event;
 
-use super::zipsafe::SafeZip;
+use super::zipsafe::{self, Budget, SafeZip};
 use crate::document::{Block, BlockKind, Cell, Document, Format, Row, Source, Table};
 use crate::error::{Error, Result};
 use crate::Options;
@@ -42,19 +42,22 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
         }
         Format::Ods => {
             let mut zip = SafeZip::open(bytes, "ODS", limit)?;
-            zip.check_all()?;
-            let title = match zip.read_entry("meta.xml")? {
-                Some(x) => super::docx::core_title(&x),
-                None => None,
-            };
-            let merges = match zip.read_entry("content.xml")? {
-                Some(x) => ods_merges(&x),
-                None => {
-                    return Err(Error::Corrupt {
-                        format: "ODS",
-                        detail: "the zip has no content.xml: not an OpenDocument spreadsheet".into(),
-                    })
+            let budget = zip.budget();
+            let mut title = None;
+            let mut merges: Option<Vec<(String, Vec<Dimensions>)>> = None;
+            zip.check_all_with(|name, r| {
+                match name {
+                    "meta.xml" => title = super::docx::core_title(&read_small(r, "ODS", &budget)?),
+                    "content.xml" => merges = Some(ods_scan(std::io::BufReader::new(r), &budget)?),
+                    _ => {}
                 }
+                Ok(())
+            })?;
+            let Some(merges) = merges else {
+                return Err(Error::Corrupt {
+                    format: "ODS",
+                    detail: "the zip has no content.xml: not an OpenDocument spreadsheet".into(),
+                });
             };
             let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| calamine_error("ODS", &e.to_string()))?;
             let sheets = collect(&mut wb, "ODS", |_, name| {
@@ -75,11 +78,16 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
                     "binary Excel workbook (.xlsb): save it as .xlsx".into(),
                 ));
             }
-            zip.check_all()?;
-            let title = match zip.read_entry("docProps/core.xml")? {
-                Some(x) => super::docx::core_title(&x),
-                None => None,
-            };
+            let budget = zip.budget();
+            let mut title = None;
+            zip.check_all_with(|name, r| {
+                if name == "docProps/core.xml" {
+                    title = super::docx::core_title(&read_small(r, "XLSX", &budget)?);
+                } else if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+                    xlsx_extent(std::io::BufReader::new(r), name, &budget)?;
+                }
+                Ok(())
+            })?;
             let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| calamine_error("XLSX", &e.to_string()))?;
             let sheets = collect(&mut wb, "XLSX", |wb, name| {
                 wb.worksheet_merge_cells(name).and_then(|r| r.ok()).unwrap_or_default()
@@ -87,6 +95,90 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
             Ok(build(title, sheets))
         }
     }
+}
+
+/// Most cells a sheet's used area may span. calamine allocates the whole rectangle, so a tiny
+/// file with one cell in A1 and one in XFD1048576 would ask for 17 billion cells.
+pub const MAX_CELLS: u64 = 5_000_000;
+
+fn read_small(r: &mut dyn std::io::Read, format: &'static str, budget: &Budget) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    r.read_to_end(&mut v).map_err(|e| zipsafe::io_error(format, budget, &e))?;
+    Ok(v)
+}
+
+#[derive(Default)]
+struct Extent {
+    min: Option<(u64, u64)>,
+    max: (u64, u64),
+}
+
+impl Extent {
+    fn add(&mut self, row: u64, col: u64) {
+        let (r0, c0) = self.min.unwrap_or((row, col));
+        self.min = Some((r0.min(row), c0.min(col)));
+        self.max = (self.max.0.max(row), self.max.1.max(col));
+    }
+
+    fn cells(&self) -> u64 {
+        match self.min {
+            Some((r0, c0)) => (self.max.0 - r0 + 1).saturating_mul(self.max.1 - c0 + 1),
+            None => 0,
+        }
+    }
+
+    fn check(&self, format: &str, what: &str) -> Result<()> {
+        if self.cells() > MAX_CELLS {
+            return Err(Error::Limit(format!(
+                "{format} file refused: {what} spans {} cells, over the limit of {MAX_CELLS} (a few cells far apart?)",
+                self.cells()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// `C7` -> (row 6, col 2).
+fn parse_ref(r: &[u8]) -> Option<(u64, u64)> {
+    let split = r.iter().position(|b| b.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut col: u64 = 0;
+    for b in letters {
+        let b = b.to_ascii_uppercase();
+        if !b.is_ascii_uppercase() {
+            return None;
+        }
+        col = col * 26 + u64::from(b - b'A' + 1);
+    }
+    let row: u64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// Stream a worksheet part and refuse it when its cells span too large a rectangle.
+fn xlsx_extent<R: std::io::BufRead>(input: R, name: &str, budget: &Budget) -> Result<()> {
+    let mut reader = quick_xml::Reader::from_reader(input);
+    let mut buf = Vec::new();
+    let mut ext = Extent::default();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(ref e)) | Ok(Event::Empty(ref e)) if e.local_name().as_ref() == b"c" => {
+                if let Some(a) = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"r") {
+                    if let Some((r, c)) = parse_ref(&a.value) {
+                        ext.add(r, c);
+                    }
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(quick_xml::Error::Io(e)) => return Err(zipsafe::io_error("XLSX", budget, &e)),
+            Err(_) => break, // malformed: calamine reports it
+        }
+        buf.clear();
+    }
+    ext.check("XLSX", &format!("worksheet part {name}"))
 }
 
 fn encrypted() -> Error {
@@ -358,15 +450,17 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
     }
 }
 
-/// Merged ranges per sheet from an ODS `content.xml` (calamine does not report them).
-fn ods_merges(xml: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
+/// Merged ranges per sheet from an ODS `content.xml` (calamine does not report them), refusing
+/// sheets whose non-empty cells (repeats expanded) span too large a rectangle.
+fn ods_scan<R: std::io::BufRead>(input: R, budget: &Budget) -> Result<Vec<(String, Vec<Dimensions>)>> {
     let mut out: Vec<(String, Vec<Dimensions>)> = Vec::new();
-    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut reader = quick_xml::Reader::from_reader(input);
     let mut buf = Vec::new();
     let mut row: u64 = 0;
     let mut col: u64 = 0;
     let mut row_repeat: u64 = 1;
     let mut depth_table = 0usize;
+    let mut ext = Extent::default();
     let get = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> Option<u64> {
         e.attributes()
             .flatten()
@@ -376,7 +470,8 @@ fn ods_merges(xml: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
     loop {
         let ev = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
-            Err(_) => break,
+            Err(quick_xml::Error::Io(e)) => return Err(zipsafe::io_error("ODS", budget, &e)),
+            Err(_) => break, // malformed: calamine reports it
         };
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -394,6 +489,10 @@ fn ods_merges(xml: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
                                     quick_xml::escape::unescape(&raw).map(|c| c.into_owned()).unwrap_or(raw)
                                 })
                                 .unwrap_or_default();
+                            if let Some((n, _)) = out.last() {
+                                ext.check("ODS", &format!("sheet '{n}'"))?;
+                            }
+                            ext = Extent::default();
                             out.push((name, Vec::new()));
                             row = 0;
                         }
@@ -409,6 +508,11 @@ fn ods_merges(xml: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
                         let rep = get(e, b"table:number-columns-repeated").unwrap_or(1).max(1);
                         let cs = get(e, b"table:number-columns-spanned").unwrap_or(1).max(1);
                         let rs = get(e, b"table:number-rows-spanned").unwrap_or(1).max(1);
+                        let has_value = e.attributes().flatten().any(|a| a.key.as_ref() == b"office:value-type");
+                        if has_value {
+                            ext.add(row, col);
+                            ext.add(row.saturating_add(row_repeat - 1), col.saturating_add(rep - 1));
+                        }
                         if (cs > 1 || rs > 1) && row < u32::MAX as u64 && col < u32::MAX as u64 {
                             if let Some((_, m)) = out.last_mut() {
                                 let end_r = (row + rs - 1).min(u32::MAX as u64);
@@ -431,7 +535,10 @@ fn ods_merges(xml: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
         }
         buf.clear();
     }
-    out
+    if let Some((n, _)) = out.last() {
+        ext.check("ODS", &format!("sheet '{n}'"))?;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -511,10 +618,22 @@ mod tests {
             <table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell table:number-columns-spanned="3"/><table:covered-table-cell table:number-columns-repeated="2"/></table:table-row>
             <table:table-row><table:table-cell table:number-rows-spanned="2"/></table:table-row>
           </table:table></office:spreadsheet></office:body></office:document-content>"#;
-        let m = ods_merges(xml);
+        let m = ods_scan(&xml[..], &Budget::unlimited()).unwrap();
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].0, "Plan & more");
         assert_eq!(m[0].1, vec![Dimensions::new((2, 2), (2, 4)), Dimensions::new((3, 0), (4, 0))]);
+    }
+
+    #[test]
+    fn far_apart_cells_are_refused() {
+        assert_eq!(parse_ref(b"C7"), Some((6, 2)));
+        assert_eq!(parse_ref(b"XFD1048576"), Some((1048575, 16383)));
+        assert_eq!(parse_ref(b"7"), None);
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
+        let e = xlsx_extent(&xml[..], "xl/worksheets/sheet1.xml", &Budget::unlimited()).unwrap_err();
+        assert!(matches!(e, Error::Limit(_)), "{e}");
+        let ods = br#"<table:table table:name="S"><table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="string" table:number-columns-repeated="1000"/></table:table-row></table:table>"#;
+        assert!(matches!(ods_scan(&ods[..], &Budget::unlimited()), Err(Error::Limit(_))));
     }
 
     #[test]

@@ -196,12 +196,23 @@ impl<'a> SafeZip<'a> {
     /// Decompress every entry into nothing, counting bytes: proves the archive stays within the
     /// budget before handing it to a parser that does its own decompression (calamine).
     pub fn check_all(&mut self) -> Result<()> {
+        self.check_all_with(|_, _| Ok(()))
+    }
+
+    /// Like [`SafeZip::check_all`], but hands each entry's budgeted reader to `look` first
+    /// (which may read some or all of it, e.g. to parse it); the rest is drained and counted.
+    pub fn check_all_with<F>(&mut self, mut look: F) -> Result<()>
+    where
+        F: FnMut(&str, &mut dyn Read) -> Result<()>,
+    {
         let format = self.format;
         let budget = self.budget();
         let mut buf = vec![0u8; 64 * 1024];
         for i in 0..self.archive.len() {
             let file = self.archive.by_index(i).map_err(|e| zip_error(format, e))?;
+            let name = file.name().to_string();
             let mut r = Limited::new(file, Rc::clone(&budget));
+            look(&name, &mut r)?;
             loop {
                 match r.read(&mut buf) {
                     Ok(0) => break,
