@@ -193,7 +193,7 @@ fn plan_same_rows_in_every_office_format() {
     assert_eq!(want.len(), 6, "{want:?}");
     assert_eq!(want[0][3], "31/03/2012", "dates as displayed");
     assert_eq!(want[1][2], "Carers Centre", "merged lead filled down");
-    for f in ["plan.xlsx", "plan.ods", "plan.html"] {
+    for f in ["plan.xlsx", "plan.xls", "plan.ods", "plan.html"] {
         assert_eq!(plan_rows(&doc(f)), want, "{f}");
     }
 }
@@ -298,7 +298,7 @@ fn actions_of(name: &str) -> Vec<Fields> {
 fn same_plan_same_actions_in_txt_docx_xlsx_ods_html() {
     let want = actions_of("plan.txt");
     assert_eq!(want.len(), 6, "{want:#?}");
-    for f in ["plan.docx", "plan.xlsx", "plan.ods", "plan.html"] {
+    for f in ["plan.docx", "plan.xlsx", "plan.xls", "plan.ods", "plan.html"] {
         assert_eq!(actions_of(f), want, "{f}");
     }
     let r = carers_extract::extract_path(&fixture("plan.xlsx"), &Options::default()).unwrap();
