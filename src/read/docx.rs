@@ -16,7 +16,8 @@
 //!   is flattened into the containing cell, one line per nested row, cells joined with ` | `;
 //! * tracked changes: `w:ins` / `w:moveTo` kept, `w:del` / `w:moveFrom` dropped; field codes
 //!   (`w:instrText`), text boxes (`w:txbxContent`, drawings, VML), math and properties are
-//!   skipped; comments, footnotes, headers and footers live in other parts and are never read;
+//!   skipped, and so is hidden text (`w:vanish`); comments, footnotes, headers and footers
+//!   live in other parts and are never read;
 //! * title from `docProps/core.xml` `dc:title`, else the first Title-style paragraph;
 //! * sources: `table`/`row` (1-based) on tables and rows, `paragraph` (1-based index among the
 //!   body's paragraphs, empty ones included) on prose blocks.
@@ -522,6 +523,9 @@ struct Body<'s> {
     in_trpr: bool,
     in_tcpr: bool,
     in_t: bool,
+    in_rpr: bool,
+    /// The current run is hidden text (`w:vanish`): Word does not show it.
+    run_hidden: bool,
 }
 
 /// Elements whose whole subtree is skipped.
@@ -538,7 +542,8 @@ fn skipped(local: &[u8]) -> bool {
             | b"pict"
             | b"object"
             | b"AlternateContent"
-            | b"rPr"
+            | b"rPrChange"
+            | b"pPrChange"
             | b"sectPr"
             | b"tblPr"
             | b"tblPrEx"
@@ -572,6 +577,8 @@ impl<'s> Body<'s> {
             in_trpr: false,
             in_tcpr: false,
             in_t: false,
+            in_rpr: false,
+            run_hidden: false,
         }
     }
 
@@ -585,7 +592,10 @@ impl<'s> Body<'s> {
                 Event::Start(e) => {
                     let local = e.local_name();
                     let local = local.as_ref();
-                    if skipped(local) || (local == b"tbl" && self.tables.len() >= MAX_TABLE_DEPTH) {
+                    // paragraph-mark properties (pPr/rPr) carry no text; run properties are read
+                    // for w:vanish
+                    let mark_props = local == b"rPr" && self.in_ppr;
+                    if mark_props || skipped(local) || (local == b"tbl" && self.tables.len() >= MAX_TABLE_DEPTH) {
                         let name = e.name().as_ref().to_vec();
                         skip_buf.clear();
                         reader
@@ -602,7 +612,7 @@ impl<'s> Body<'s> {
                 }
                 Event::End(e) => self.end(e.local_name().as_ref()),
                 Event::Text(t) => {
-                    if self.in_t {
+                    if self.in_t && !self.run_hidden {
                         if let Some(p) = self.para.as_mut() {
                             match t.unescape() {
                                 Ok(s) => p.text.push_str(&s),
@@ -612,7 +622,7 @@ impl<'s> Body<'s> {
                     }
                 }
                 Event::CData(t) => {
-                    if self.in_t {
+                    if self.in_t && !self.run_hidden {
                         if let Some(p) = self.para.as_mut() {
                             p.text.push_str(&String::from_utf8_lossy(&t));
                         }
@@ -667,6 +677,9 @@ impl<'s> Body<'s> {
                 }
             }
             b"t" if !empty && !self.in_ppr => self.in_t = true,
+            b"r" => self.run_hidden = false,
+            b"rPr" if !empty && !self.in_ppr => self.in_rpr = true,
+            b"vanish" if self.in_rpr => self.run_hidden = on_off(e),
             b"tab" | b"ptab" if !self.in_ppr => self.push_text(" "),
             b"br" | b"cr" if !self.in_ppr => {
                 // a page break is layout, not a line of the text
@@ -739,6 +752,9 @@ impl<'s> Body<'s> {
     }
 
     fn push_text(&mut self, s: &str) {
+        if self.run_hidden {
+            return;
+        }
         if let Some(p) = self.para.as_mut() {
             p.text.push_str(s);
         }
@@ -760,6 +776,8 @@ impl<'s> Body<'s> {
             }
             b"numPr" => self.in_numpr = false,
             b"t" => self.in_t = false,
+            b"rPr" => self.in_rpr = false,
+            b"r" => self.run_hidden = false,
             b"trPr" => self.in_trpr = false,
             b"tcPr" => self.in_tcpr = false,
             b"tc" => {
@@ -1045,11 +1063,13 @@ mod tests {
             <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>\
             <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>\
             <w:r><w:drawing><wp:inline><w:txbxContent><w:p><w:r><w:t>BOX</w:t></w:r></w:p></w:txbxContent></wp:inline></w:drawing></w:r>\
-            <w:r><w:footnoteReference w:id=\"1\"/></w:r></w:p>";
+            <w:r><w:footnoteReference w:id=\"1\"/></w:r>\
+            <w:r><w:rPr><w:vanish/><w:rPrChange><w:rPr/></w:rPrChange></w:rPr><w:t>HIDDEN</w:t></w:r>\
+            <w:r><w:rPr><w:b/></w:rPr><w:t>!</w:t></w:r></w:p>";
         let d = doc(body);
         assert_eq!(d.blocks.len(), 1);
         match &d.blocks[0].kind {
-            BlockKind::Paragraph { text } => assert_eq!(text, "Keep inserted7"),
+            BlockKind::Paragraph { text } => assert_eq!(text, "Keep inserted7!"),
             k => panic!("{k:?}"),
         }
     }
