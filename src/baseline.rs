@@ -63,7 +63,11 @@ impl Baseline {
             Ok(_) => return Err("expected a JSON report (object) or an array of reports".into()),
             Err(first) => {
                 let mut v = Vec::new();
-                for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                for (i, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
                     v.push(serde_json::from_str(line).map_err(|e| {
                         if i == 0 {
                             format!("not JSON: {first}")
@@ -82,7 +86,9 @@ impl Baseline {
                 if v.get("error").is_some() {
                     continue;
                 }
-                return Err("a report has no `gaps` array: is this a carers-extract JSON report?".into());
+                return Err(
+                    "a report has no `gaps` array: is this a carers-extract JSON report?".into(),
+                );
             };
             let path = v
                 .pointer("/source/path")
@@ -103,25 +109,37 @@ impl Baseline {
                 .and_then(Value::as_array)
                 .map(|t| {
                     t.iter()
-                        .filter_map(|x| Some((x.get("index")?.as_u64()?, x.get("section")?.as_str()?)))
+                        .filter_map(|x| {
+                            Some((x.get("index")?.as_u64()?, x.get("section")?.as_str()?))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
             let mut keys: HashMap<Key, usize> = HashMap::new();
             for g in gaps {
-                let rule = g.get("rule").and_then(Value::as_str).unwrap_or("").to_string();
+                let rule = g
+                    .get("rule")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 let text = match g.get("action_id").and_then(Value::as_str) {
                     Some(id) => {
                         let a = actions.get(id);
                         let s = |f: &str| a.and_then(|a| a.get(f)).and_then(Value::as_str);
-                        action_key(s("action"), [s("objective"), s("lead"), s("due"), s("evidence")])
+                        action_key(
+                            s("action"),
+                            [s("objective"), s("lead"), s("due"), s("evidence")],
+                        )
                     }
                     None => {
                         let section = g
                             .get("table")
                             .and_then(Value::as_u64)
                             .and_then(|t| sections.get(&t).copied());
-                        plan_key(section, g.get("message").and_then(Value::as_str).unwrap_or(""))
+                        plan_key(
+                            section,
+                            g.get("message").and_then(Value::as_str).unwrap_or(""),
+                        )
                     }
                 };
                 *keys.entry((rule, text)).or_default() += 1;
@@ -142,7 +160,11 @@ impl Baseline {
         if let Some((_, k)) = self.docs.iter().find(|(p, _)| clean(p) == clean(path)) {
             return Some(k);
         }
-        let by_name: Vec<_> = self.docs.iter().filter(|(p, _)| name(p) == name(path)).collect();
+        let by_name: Vec<_> = self
+            .docs
+            .iter()
+            .filter(|(p, _)| name(p) == name(path))
+            .collect();
         if by_name.len() == 1 {
             return Some(&by_name[0].1);
         }
@@ -185,7 +207,11 @@ pub fn recount(report: &mut Report) {
     report.summary.gaps_by_rule.clear();
     report.summary.gaps_by_severity.clear();
     for g in &report.gaps {
-        *report.summary.gaps_by_rule.entry(g.rule.clone()).or_default() += 1;
+        *report
+            .summary
+            .gaps_by_rule
+            .entry(g.rule.clone())
+            .or_default() += 1;
         *report
             .summary
             .gaps_by_severity
@@ -232,7 +258,10 @@ fn action_key(action: Option<&str>, rest: [Option<&str>; 4]) -> String {
     match action.map(normalise).filter(|s| !s.is_empty()) {
         Some(t) => format!("a:{t}"),
         None => {
-            let parts: Vec<String> = rest.iter().map(|p| p.map(normalise).unwrap_or_default()).collect();
+            let parts: Vec<String> = rest
+                .iter()
+                .map(|p| p.map(normalise).unwrap_or_default())
+                .collect();
             format!("r:{}", parts.join("|"))
         }
     }
@@ -240,7 +269,11 @@ fn action_key(action: Option<&str>, rest: [Option<&str>; 4]) -> String {
 
 fn plan_key(section: Option<&str>, message: &str) -> String {
     let msg: String = message.chars().filter(|c| !c.is_ascii_digit()).collect();
-    format!("p:{}|{}", section.map(normalise).unwrap_or_default(), normalise(&msg))
+    format!(
+        "p:{}|{}",
+        section.map(normalise).unwrap_or_default(),
+        normalise(&msg)
+    )
 }
 
 #[cfg(test)]
@@ -271,7 +304,11 @@ mod tests {
         a.row = 7;
         a.source.line = Some(99);
         a.action = Some("Review respite provision across the county,  TBC".into());
-        for g in now.gaps.iter_mut().filter(|g| g.action_id.as_deref() == Some("p1-r2")) {
+        for g in now
+            .gaps
+            .iter_mut()
+            .filter(|g| g.action_id.as_deref() == Some("p1-r2"))
+        {
             g.action_id = Some("p1-r7".into());
             g.message = g.message.replace("row 2", "row 7");
         }
@@ -295,7 +332,10 @@ mod tests {
     #[test]
     fn counts_duplicates_and_reads_ndjson() {
         let old = sample::report("dir/s.txt");
-        let nd = format!("{}\n{{\"path\":\"x\",\"error\":\"bad\"}}\n", serde_json::to_string(&old).unwrap());
+        let nd = format!(
+            "{}\n{{\"path\":\"x\",\"error\":\"bad\"}}\n",
+            serde_json::to_string(&old).unwrap()
+        );
         let b = Baseline::parse(&nd).unwrap();
         assert_eq!(b.documents(), 1);
         let mut now = old.clone();

@@ -132,7 +132,8 @@ where
     F: FnMut(&Path, Result<Report, Failure>),
 {
     let bar = if progress {
-        let b = ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
+        let b =
+            ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
         b.set_style(
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files ({per_sec}, eta {eta}) {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -149,9 +150,12 @@ where
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
-                files.par_iter().enumerate().for_each_with(tx, |tx, (i, path)| {
-                    let _ = tx.send((i, extract_one(path, opts)));
-                });
+                files
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, path)| {
+                        let _ = tx.send((i, extract_one(path, opts)));
+                    });
             });
         });
         let mut pending: BTreeMap<usize, Result<Report, Failure>> = BTreeMap::new();
@@ -178,14 +182,20 @@ pub fn extract_one(path: &Path, opts: &Options) -> Result<Report, Failure> {
         carers_extract::extract_path(path, opts)
     })) {
         Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => Err(Failure { path: shown, error: e.to_string() }),
+        Ok(Err(e)) => Err(Failure {
+            path: shown,
+            error: e.to_string(),
+        }),
         Err(p) => {
             let msg = p
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(Failure { path: shown, error: format!("internal error (panic): {msg}") })
+            Err(Failure {
+                path: shown,
+                error: format!("internal error (panic): {msg}"),
+            })
         }
     }
 }
@@ -200,7 +210,14 @@ mod tests {
         let p = d.path();
         std::fs::create_dir_all(p.join("sub/deeper")).unwrap();
         std::fs::create_dir_all(p.join(".git")).unwrap();
-        for f in ["b.txt", "a.TXT", "sub/c.docx", "sub/deeper/d.pdf", "sub/notes.bin", ".git/x.txt"] {
+        for f in [
+            "b.txt",
+            "a.TXT",
+            "sub/c.docx",
+            "sub/deeper/d.pdf",
+            "sub/notes.bin",
+            ".git/x.txt",
+        ] {
             std::fs::write(p.join(f), "x").unwrap();
         }
         let arg = |s: &str| p.join(s).display().to_string();
@@ -221,12 +238,22 @@ mod tests {
         let mut files = Vec::new();
         for i in 0..20 {
             let f = d.path().join(format!("f{i:02}.txt"));
-            std::fs::write(&f, if i % 7 == 3 { String::new() } else { format!("Action plan {i}\n") }).unwrap();
+            std::fs::write(
+                &f,
+                if i % 7 == 3 {
+                    String::new()
+                } else {
+                    format!("Action plan {i}\n")
+                },
+            )
+            .unwrap();
             files.push(f);
         }
         files.push(d.path().join("missing.txt"));
         let mut seen = Vec::new();
-        run(&files, &Options::default(), 3, false, |p, r| seen.push((p.to_path_buf(), r.is_ok())));
+        run(&files, &Options::default(), 3, false, |p, r| {
+            seen.push((p.to_path_buf(), r.is_ok()))
+        });
         assert_eq!(seen.iter().map(|s| s.0.clone()).collect::<Vec<_>>(), files);
         assert!(!seen.last().unwrap().1, "missing file is a failure");
     }

@@ -245,7 +245,12 @@ impl Config {
             regex::RegexBuilder::new(p)
                 .case_insensitive(true)
                 .build()
-                .map_err(|e| err(format!("placeholders: invalid pattern `{p}`: {}", one_line(&e.to_string()))))?;
+                .map_err(|e| {
+                    err(format!(
+                        "placeholders: invalid pattern `{p}`: {}",
+                        one_line(&e.to_string())
+                    ))
+                })?;
         }
         if let Some(v) = &config.as_of {
             date_value(v, "as_of", true).map_err(err)?;
@@ -433,37 +438,56 @@ ref = ["No."]
 
     #[test]
     fn unknown_keys_are_named() {
-        let e = Config::parse("as_off = 2009-01-01", "c.toml").unwrap_err().to_string();
-        assert!(e.contains("as_off"), "{e}");
-        let e = Config::parse("[headers]\nowner = [\"x\"]", "c.toml").unwrap_err().to_string();
-        assert!(e.contains("owner"), "{e}");
-        let e = Config::parse("[rules]\nmissing-leed = \"off\"", "c.toml").unwrap_err().to_string();
-        assert!(e.contains("missing-leed"), "{e}");
-        let e = Config::parse("[period]\nstart = 2008-01-01\nend = 2009-01-01\nmid = 1", "c.toml")
+        let e = Config::parse("as_off = 2009-01-01", "c.toml")
             .unwrap_err()
             .to_string();
+        assert!(e.contains("as_off"), "{e}");
+        let e = Config::parse("[headers]\nowner = [\"x\"]", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("owner"), "{e}");
+        let e = Config::parse("[rules]\nmissing-leed = \"off\"", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing-leed"), "{e}");
+        let e = Config::parse(
+            "[period]\nstart = 2008-01-01\nend = 2009-01-01\nmid = 1",
+            "c.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("mid"), "{e}");
     }
 
     #[test]
     fn bad_values() {
-        let e = Config::parse("[rules]\nmissing-lead = \"fatal\"", "c.toml").unwrap_err().to_string();
+        let e = Config::parse("[rules]\nmissing-lead = \"fatal\"", "c.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("fatal"), "{e}");
-        let e = Config::parse("as_of = \"next week\"", "c.toml").unwrap_err().to_string();
+        let e = Config::parse("as_of = \"next week\"", "c.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("as_of"), "{e}");
-        let e = Config::parse("placeholders = ['(']", "c.toml").unwrap_err().to_string();
+        let e = Config::parse("placeholders = ['(']", "c.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("placeholders"), "{e}");
         let e = Config::parse("[period]\nstart = 2011-01-01\nend = 2009-01-01", "c.toml")
             .unwrap_err()
             .to_string();
         assert!(e.contains("after"), "{e}");
-        let e = Config::parse("max_warnings = -1", "c.toml").unwrap_err().to_string();
+        let e = Config::parse("max_warnings = -1", "c.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("max_warnings"), "{e}");
     }
 
     #[test]
     fn example_file_parses() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config").join(FILE_NAME);
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/config")
+            .join(FILE_NAME);
         let c = Config::load(&p).unwrap();
         let mut o = Options::default();
         c.apply(&mut o, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());

@@ -202,8 +202,10 @@ fn placeholder(a: &Action, ctx: &Ctx) -> Option<String> {
         ("evidence", &a.evidence),
         ("xref", &a.xref),
     ];
+    let extra = a.extra.iter().map(|(k, v)| (k.as_str(), Some(v.clone())));
+    let fields = fields.into_iter().map(|(k, v)| (k, v.clone())).chain(extra);
     for (name, v) in fields {
-        let Some(v) = v else { continue };
+        let Some(v) = v.as_deref() else { continue };
         if let Some(m) = PLACEHOLDER.find(v) {
             return Some(format!(
                 "has a placeholder \"{}\" in its {name}",

@@ -126,7 +126,8 @@ enum OutputFormat {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD"))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -160,7 +161,9 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     } else if let Some(p) = &args.config {
         Some(p.clone())
     } else {
-        std::env::current_dir().ok().and_then(|d| Config::discover(&d))
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::discover(&d))
     };
     if let Some(p) = path {
         let config = Config::load(&p)?;
@@ -191,13 +194,17 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
         Some(p) => Some(Baseline::load(p)?),
         None => None,
     };
-    if args.format == OutputFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+    if args.format == OutputFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
+    {
         bail!("--format xlsx writes a binary workbook: give -o FILE.xlsx (or redirect standard output)");
     }
     let inputs = batch::collect(&args.files);
     if !args.quiet {
         for p in &inputs.skipped {
-            eprintln!("carers-extract: note: skipped {} (not a type the tool reads)", p.display());
+            eprintln!(
+                "carers-extract: note: skipped {} (not a type the tool reads)",
+                p.display()
+            );
         }
     }
     let mut errors: Vec<InputError> = Vec::new();
@@ -220,7 +227,11 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
             if stream && !stdout_broken {
                 if let Ok(s) = write::ndjson(&r) {
                     let mut out = std::io::stdout().lock();
-                    if out.write_all(s.as_bytes()).and_then(|_| out.flush()).is_err() {
+                    if out
+                        .write_all(s.as_bytes())
+                        .and_then(|_| out.flush())
+                        .is_err()
+                    {
                         stdout_broken = true;
                     }
                 }
@@ -264,9 +275,15 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
     if check.is_some() {
         let outcome = policy.evaluate(&reports);
         if !args.quiet {
-            let mut msg = format!("carers-extract: {} failing gap(s), {} warning(s)", outcome.failing, outcome.warnings);
+            let mut msg = format!(
+                "carers-extract: {} failing gap(s), {} warning(s)",
+                outcome.failing, outcome.warnings
+            );
             if outcome.too_many_warnings {
-                msg.push_str(&format!(" (more than --max-warnings {})", policy.max_warnings.unwrap_or(0)));
+                msg.push_str(&format!(
+                    " (more than --max-warnings {})",
+                    policy.max_warnings.unwrap_or(0)
+                ));
             }
             eprintln!("{msg}");
         }
@@ -285,10 +302,19 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn rule_ids() -> String {
-    carers_extract::gaps::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+    carers_extract::gaps::RULES
+        .iter()
+        .map(|r| r.id)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn render(args: &RunArgs, reports: &[Report], errors: &[InputError], policy: &CheckPolicy) -> Result<Vec<u8>> {
+fn render(
+    args: &RunArgs,
+    reports: &[Report],
+    errors: &[InputError],
+    policy: &CheckPolicy,
+) -> Result<Vec<u8>> {
     Ok(match args.format {
         OutputFormat::Json => {
             let mut s = write::json(reports, errors)?;
@@ -310,10 +336,22 @@ fn render(args: &RunArgs, reports: &[Report], errors: &[InputError], policy: &Ch
                 header: true,
             },
         )?,
-        OutputFormat::Text => reports.iter().map(write::text::render).collect::<Vec<_>>().join("\n").into_bytes(),
-        OutputFormat::Markdown => reports.iter().map(write::markdown::render).collect::<Vec<_>>().join("\n").into_bytes(),
+        OutputFormat::Text => reports
+            .iter()
+            .map(write::text::render)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
+        OutputFormat::Markdown => reports
+            .iter()
+            .map(write::markdown::render)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
         OutputFormat::Html => write::html::html(reports, errors).into_bytes(),
-        OutputFormat::Xlsx => write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?,
+        OutputFormat::Xlsx => {
+            write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?
+        }
         OutputFormat::Sarif => {
             let mut s = write::sarif::sarif(reports, errors);
             s.push('\n');
@@ -326,9 +364,15 @@ fn render(args: &RunArgs, reports: &[Report], errors: &[InputError], policy: &Ch
 
 /// Write to a temporary file beside `path`, then rename it into place: never half-written.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

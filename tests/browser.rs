@@ -14,8 +14,17 @@ use carers_extract::write::shared::Failure;
 use carers_extract::{extract_path, Options};
 
 fn find_chromium() -> Option<PathBuf> {
-    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-        if let Ok(out) = Command::new("sh").arg("-c").arg(format!("command -v {name}")).output() {
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
+        if let Ok(out) = Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {name}"))
+            .output()
+        {
             let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
             if out.status.success() && !p.is_empty() {
                 return Some(PathBuf::from(p));
@@ -44,7 +53,10 @@ fn chromium() -> Option<PathBuf> {
         .arg("(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null")
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "CI: could not install chromium with apt-get; the browser test must run in CI");
+    assert!(
+        ok,
+        "CI: could not install chromium with apt-get; the browser test must run in CI"
+    );
     Some(find_chromium().expect("chromium installed but not on PATH"))
 }
 
@@ -80,7 +92,11 @@ fn render(bin: &Path, page: &Path, shot: &Path) -> String {
     );
     let profile = tempfile::tempdir().unwrap();
     let status = chromium_cmd(bin, profile.path())
-        .args(["--window-size=1400,2200", &format!("--screenshot={}", shot.display()), &url])
+        .args([
+            "--window-size=1400,2200",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ])
         .output()
         .expect("run chromium for screenshot");
     assert!(
@@ -94,7 +110,12 @@ fn render(bin: &Path, page: &Path, shot: &Path) -> String {
 fn seeds() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds");
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -114,21 +135,44 @@ fn html_report_renders_in_chromium() {
     let page = artifacts.join("report.html");
     std::fs::write(&page, html(std::slice::from_ref(&report), &[])).unwrap();
     let dom = render(&bin, &page, &artifacts.join("report.png"));
-    assert_eq!(dom.matches(" data-gaps=\"").count(), report.actions.len(), "one table row per action");
+    assert_eq!(
+        dom.matches(" data-gaps=\"").count(),
+        report.actions.len(),
+        "one table row per action"
+    );
     assert!(dom.contains("<svg"), "chart rendered");
     if !report.actions.is_empty() {
         // JavaScript ran: the filter is shown and header cells got sort buttons.
-        assert!(dom.contains("class=\"controls\" data-table=\"d1-actions\">"), "filter shown by JS");
-        assert!(dom.contains("<th scope=\"col\"><button type=\"button\">ID</button></th>"), "sort buttons added");
-        assert!(dom.contains("actions shown</output>"), "filter count written");
+        assert!(
+            dom.contains("class=\"controls\" data-table=\"d1-actions\">"),
+            "filter shown by JS"
+        );
+        assert!(
+            dom.contains("<th scope=\"col\"><button type=\"button\">ID</button></th>"),
+            "sort buttons added"
+        );
+        assert!(
+            dom.contains("actions shown</output>"),
+            "filter count written"
+        );
     }
     if report.gaps.iter().any(|g| g.action_id.is_some()) {
-        assert!(dom.contains(" gap gap-") || dom.contains("\"gap gap-"), "gap cells highlighted");
+        assert!(
+            dom.contains(" gap gap-") || dom.contains("\"gap gap-"),
+            "gap cells highlighted"
+        );
     }
 
     // Several documents and a failed input: overview and comparison chart.
-    let reports: Vec<_> = files.iter().take(4).map(|f| extract_path(f, &opts).unwrap()).collect();
-    let failures = vec![Failure { path: "broken <file>.pdf".into(), error: "the PDF has no text layer".into() }];
+    let reports: Vec<_> = files
+        .iter()
+        .take(4)
+        .map(|f| extract_path(f, &opts).unwrap())
+        .collect();
+    let failures = vec![Failure {
+        path: "broken <file>.pdf".into(),
+        error: "the PDF has no text layer".into(),
+    }];
     let page = artifacts.join("batch.html");
     std::fs::write(&page, html(&reports, &failures)).unwrap();
     let dom = render(&bin, &page, &artifacts.join("batch.png"));
@@ -136,8 +180,10 @@ fn html_report_renders_in_chromium() {
     assert!(dom.contains("id=\"chart-cmp\""));
     assert!(dom.contains("broken &lt;file&gt;.pdf"), "escaped file name");
     for i in 1..=reports.len() {
-        assert!(dom.contains(&format!("id=\"d{i}\"")), "section for document {i}");
+        assert!(
+            dom.contains(&format!("id=\"d{i}\"")),
+            "section for document {i}"
+        );
     }
     eprintln!("browser screenshots in {}", artifacts.display());
 }
-

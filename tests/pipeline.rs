@@ -438,3 +438,51 @@ fn merged_objective_cells_fill_down_but_blank_leads_stay_gaps() {
     );
     assert!(r.actions[1].gaps.contains(&"missing-lead".to_string()));
 }
+
+#[test]
+fn end_date_not_start_date_is_the_deadline_and_extra_columns_are_kept() {
+    let r = extract_text("Ref\tKey actions\tLead agency\tPartners\tStart date\tEnd date\tResources\tPerformance measure\tRAG\n1.1\tEstablish a young carers forum\tChildren's Services\tSchools\tApr 2024\tSep 2024\tExisting\tForum meets termly\tGreen\n1.2\tRefresh the assessment form\tAdult Social Care\tCarers Centre\tJun 2024\tMar 2025\tTBC\tNew form in use\tAmber\n");
+    let t = &r.tables[0];
+    assert_eq!(t.columns["due"], "End date");
+    assert_eq!(t.columns["status"], "RAG");
+    let a = &r.actions[0];
+    assert_eq!(a.due_date.as_deref(), Some("2024-09-30"));
+    assert_eq!(a.extra["Start date"], "Apr 2024");
+    assert_eq!(a.extra["Partners"], "Schools");
+    assert_eq!(a.status.as_deref(), Some("Green"));
+    assert!(
+        r.actions[1].gaps.contains(&"placeholder".to_string()),
+        "TBC in an extra column"
+    );
+}
+
+#[test]
+fn markdown_tables_without_outer_pipes() {
+    let r = extract_text("Action | Lead | By when\n--- | --- | ---\nRun a carers week event | Carers Centre | June 2025\nPublish a guide | Comms | 2026\n");
+    let got: Vec<_> = r
+        .actions
+        .iter()
+        .map(|a| (a.action.clone().unwrap(), a.lead.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Run a carers week event".to_string(),
+                "Carers Centre".to_string()
+            ),
+            ("Publish a guide".into(), "Comms".into())
+        ]
+    );
+}
+
+#[test]
+fn a_wrapped_line_without_tabs_stays_in_its_row() {
+    let r = extract_text("Action\tLead\tBy when\n1\tRun a carers week event with the\tCarers Centre\tJune 2025\nlocal schools and colleges\n2\tPublish a guide\tComms\t2026\n");
+    assert_eq!(r.actions.len(), 2);
+    assert_eq!(
+        r.actions[0].action.as_deref(),
+        Some("Run a carers week event with the local schools and colleges")
+    );
+    assert_eq!(r.actions[0].source.line_end, Some(3));
+}

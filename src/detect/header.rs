@@ -79,6 +79,9 @@ const VOCABULARY: &[(Field, &str, f64)] = &[
     (Field::Due, "deadline*", 0.95),
     (Field::Due, "target date*", 0.95),
     (Field::Due, "date*", 0.7),
+    (Field::Due, "end date*", 0.93),
+    (Field::Due, "completion date*", 0.95),
+    (Field::Due, "finish date*", 0.93),
     (Field::Due, "timescal*", 0.95),
     (Field::Due, "time scal*", 0.95),
     (Field::Due, "timeframe*", 0.9),
@@ -263,6 +266,17 @@ pub fn score(text: &str, extra: &BTreeMap<String, Vec<String>>) -> Vec<(Field, f
             if s > *slot {
                 *slot = s;
             }
+        }
+    }
+    // A start date is when work begins, not when it is due.
+    if ws.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "start" | "starting" | "begin" | "commence" | "commencing"
+        )
+    }) {
+        if let Some(v) = best.get_mut(&Field::Due) {
+            *v = (*v * 0.6).min(0.44);
         }
     }
     // "action* taken" describes past work (an achievements table), not a plan column.
@@ -452,6 +466,7 @@ mod tests {
             ("By when?", Field::Due),
             ("Deadline", Field::Due),
             ("Target date", Field::Due),
+            ("End date", Field::Due),
             ("Timescale", Field::Due),
             ("When?", Field::Due),
             ("How will we know when we get there?", Field::Evidence),

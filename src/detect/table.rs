@@ -96,9 +96,7 @@ fn align(cells: &[String], width: usize, sim: &dyn Fn(&str, usize) -> f64) -> Ve
     let w = cells.len();
     // f[i][j]: best score placing the first i cells in the first j columns.
     let mut f = vec![vec![f64::NEG_INFINITY; width + 1]; w + 1];
-    for j in 0..=width {
-        f[0][j] = 0.0;
-    }
+    f[0].fill(0.0);
     for i in 1..=w {
         for j in i..=width {
             let skip = f[i][j - 1];
@@ -313,10 +311,13 @@ impl Builder {
                     .saturating_sub(self.last_ref.unwrap_or(0)) as usize,
                 None => 0,
             };
+            // Rows whose numbers the extraction lost still count as rows until the numbering
+            // catches up with the next printed number.
             let filled = cells.iter().filter(|c| !c.is_empty()).count();
-            return !(self.since_ref < expected
+            let lost_number_row = self.since_ref < expected
                 && !action.is_empty()
-                && (!starts_lower(action) || filled >= 2));
+                && (!starts_lower(action) || filled >= 2);
+            return !lost_number_row;
         }
         if action.is_empty() || starts_lower(action) {
             return true;
@@ -338,6 +339,24 @@ impl Builder {
 
     fn add(&mut self, row: &Row, next_ref: Option<u32>) {
         let raw = texts(row);
+        // A line the reader knows continues the row above but could not place in a column:
+        // it goes to the column it resembles (the action column when nothing stands out).
+        if row.continuation && raw.len() == 1 && !self.rows.is_empty() {
+            let width = self.width();
+            let best = (0..width)
+                .map(|j| (j, self.sim(&raw[0], j)))
+                .filter(|(j, s)| *s > 0.3 || Some(*j) == self.action_col)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(j, _)| j);
+            if let (Some(j), Some(prev)) = (best, self.rows.last_mut()) {
+                if !prev.cells[j].is_empty() {
+                    prev.cells[j].push('\n');
+                }
+                prev.cells[j].push_str(&raw[0]);
+                prev.row.source.line_end = row.source.line;
+            }
+            return;
+        }
         let filled: Vec<&String> = raw.iter().filter(|c| !c.is_empty()).collect();
         if filled.is_empty() {
             return;
@@ -469,10 +488,10 @@ impl Builder {
             // Grouping columns left blank under a merged cell repeat the row above (a blank lead
             // or deadline is a gap, not a merge, unless the reader saw the merge).
             for f in [Field::Objective, Field::Section] {
-                if !pr.values.contains_key(&f) {
+                if let std::collections::btree_map::Entry::Vacant(e) = pr.values.entry(f) {
                     if let Some(prev) = rows.last().and_then(|p: &PlanRow| p.values.get(&f)) {
                         if self.col(f).is_some() {
-                            pr.values.insert(f, prev.clone());
+                            e.insert(prev.clone());
                         }
                     }
                 }
@@ -765,7 +784,7 @@ fn header_mapping(all: &[Vec<String>], r: usize, opts: &Options) -> Option<(Vec<
         if rows_with_ref * 2 > below.len().max(1)
             && below
                 .iter()
-                .all(|c| c.len() >= headers.len() + 1 || c.iter().all(|x| x.is_empty()))
+                .all(|c| c.len() > headers.len() || c.iter().all(|x| x.is_empty()))
         {
             headers.insert(0, String::new());
         }

@@ -126,30 +126,26 @@ fn find_dates(lower: &str) -> Vec<Hit> {
                 }
             }
         };
-    for c in NUMERIC.captures_iter(lower) {
-        let m = c.get(0).map_or(0..0, |m| m.range());
-        let (d, mo) = (c[1].parse::<u32>().ok(), c[2].parse::<u32>().ok());
-        let date = match (d, mo, year4(&c[3])) {
-            (Some(d), Some(mo), Some(y)) => NaiveDate::from_ymd_opt(y, mo, d),
-            _ => None,
-        };
-        push(&mut hits, m.start, m.end, date, DuePrecision::Day);
-    }
-    for c in DAY_MONTH_YEAR.captures_iter(lower) {
-        let m = c.get(0).map_or(0..0, |m| m.range());
-        let date = match (c[1].parse::<u32>().ok(), month_index(&c[2]), year4(&c[3])) {
-            (Some(d), Some(mo), Some(y)) => NaiveDate::from_ymd_opt(y, mo, d),
-            _ => None,
-        };
-        push(&mut hits, m.start, m.end, date, DuePrecision::Day);
-    }
-    for c in MONTH_DAY_YEAR.captures_iter(lower) {
-        let m = c.get(0).map_or(0..0, |m| m.range());
-        let date = match (c[2].parse::<u32>().ok(), month_index(&c[1]), year4(&c[3])) {
-            (Some(d), Some(mo), Some(y)) => NaiveDate::from_ymd_opt(y, mo, d),
-            _ => None,
-        };
-        push(&mut hits, m.start, m.end, date, DuePrecision::Day);
+    // Day-precision forms: (regex, day group, month group, month is a name, year group).
+    let day_forms: [(&Regex, usize, usize, bool, usize); 3] = [
+        (&NUMERIC, 1, 2, false, 3),
+        (&DAY_MONTH_YEAR, 1, 2, true, 3),
+        (&MONTH_DAY_YEAR, 2, 1, true, 3),
+    ];
+    for (re, d, m, named, y) in day_forms {
+        for c in re.captures_iter(lower) {
+            let range = c.get(0).map_or(0..0, |m| m.range());
+            let month = if named {
+                month_index(&c[m])
+            } else {
+                c[m].parse::<u32>().ok()
+            };
+            let date = match (c[d].parse::<u32>().ok(), month, year4(&c[y])) {
+                (Some(d), Some(mo), Some(y)) => NaiveDate::from_ymd_opt(y, mo, d),
+                _ => None,
+            };
+            push(&mut hits, range.start, range.end, date, DuePrecision::Day);
+        }
     }
     for c in QUARTER.captures_iter(lower) {
         let m = c.get(0).map_or(0..0, |m| m.range());

@@ -163,6 +163,8 @@ fn clip(s: &str, max: usize) -> String {
 static GENERIC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(foreword|contents|table of contents|introduction|preface|draft|confidential|official|version\b.*|appendix\b.*|\d+)$").unwrap()
 });
+static GFM_SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$").unwrap());
 static ATX_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(#{1,6})\s+(.*?)\s*#*$").unwrap());
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -297,11 +299,27 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn kind(&self, i: usize) -> Kind {
-        if is_furniture(&self.lines[i].text) {
-            Kind::Blank
-        } else {
-            kind(&self.lines[i].text)
+        let text = &self.lines[i].text;
+        if is_furniture(text) {
+            return Kind::Blank;
         }
+        match kind(text) {
+            Kind::Text if text.contains('|') && self.in_gfm_table(i) => Kind::Pipe,
+            k => k,
+        }
+    }
+
+    /// A Markdown table written without outer pipes (`Action | Lead` / `--- | ---`): the line is
+    /// its separator, its header (separator next) or a row below the separator.
+    fn in_gfm_table(&self, i: usize) -> bool {
+        let sep = |j: usize| GFM_SEPARATOR.is_match(&self.lines[j].text);
+        if sep(i) || (i + 1 < self.lines.len() && sep(i + 1)) {
+            return true;
+        }
+        (i.saturating_sub(50)..i)
+            .rev()
+            .take_while(|&j| self.lines[j].text.contains('|'))
+            .any(sep)
     }
 
     fn src(&self, start: usize, end: usize) -> Source {
@@ -371,6 +389,20 @@ impl Parser<'_> {
         let mut last = start;
         while i < self.lines.len() {
             let k = self.kind(i);
+            // A line without tabs between two tab rows is a wrapped piece of the row above.
+            let sandwiched = k == Kind::Text
+                && i > start
+                && self.kind(i - 1) == Kind::TabMulti
+                && i + 1 < self.lines.len()
+                && self.kind(i + 1) == Kind::TabMulti;
+            if sandwiched {
+                let mut row = Row::from_texts([self.lines[i].text.trim()], self.src(i, i));
+                row.continuation = true;
+                rows.push(row);
+                last = i;
+                i += 1;
+                continue;
+            }
             if matches!(k, Kind::Text | Kind::Pipe)
                 || (i > start && k != Kind::Blank && self.underlined(i))
             {
@@ -378,7 +410,7 @@ impl Parser<'_> {
             }
             if k != Kind::Blank {
                 let text = &self.lines[i].text;
-                if !is_rule_line(text) && !text.split('\t').all(|c| is_junk_cell(c)) {
+                if !is_rule_line(text) && !text.split('\t').all(is_junk_cell) {
                     rows.push(Row::from_texts(
                         text.split('\t').map(str::trim),
                         self.src(i, i),

@@ -45,7 +45,12 @@ pub fn github(reports: &[Report], failures: &[Failure]) -> String {
                 // No line to point at (PDF page, spreadsheet cell): say where in the message.
                 message.push_str(&format!(" [{}]", g.source.describe()));
             }
-            let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
+            let _ = writeln!(
+                out,
+                "::{command} {}::{}",
+                props.join(","),
+                escape_data(&message)
+            );
         }
     }
     out
@@ -53,7 +58,9 @@ pub fn github(reports: &[Report], failures: &[Failure]) -> String {
 
 /// Escape the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escape a property value of a workflow command.
@@ -72,10 +79,17 @@ mod tests {
         let out = github(std::slice::from_ref(&r), &[]);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), r.gaps.len());
-        assert!(lines[0].starts_with("::warning file=plans/a%2Cb%3Ac.txt,line=12,title="), "{}", lines[0]);
+        assert!(
+            lines[0].starts_with("::warning file=plans/a%2Cb%3Ac.txt,line=12,title="),
+            "{}",
+            lines[0]
+        );
         let ph = lines.iter().find(|l| l.contains("(placeholder)")).unwrap();
         assert!(ph.starts_with("::error "));
-        assert!(ph.ends_with("::Placeholder \"TBC\" in row 2%0Asecond line: 100%25 done, a:b"), "{ph}");
+        assert!(
+            ph.ends_with("::Placeholder \"TBC\" in row 2%0Asecond line: 100%25 done, a:b"),
+            "{ph}"
+        );
         let notice = lines.iter().find(|l| l.starts_with("::notice ")).unwrap();
         assert!(notice.contains("missing-evidence"));
         let pdf = lines.iter().find(|l| l.contains("missing-action")).unwrap();
@@ -85,7 +99,16 @@ mod tests {
 
     #[test]
     fn failures() {
-        let out = github(&[], &[Failure { path: "x.pdf".into(), error: "bad\nfile".into() }]);
-        assert_eq!(out, "::error file=x.pdf,title=carers-extract%3A input failed::bad%0Afile\n");
+        let out = github(
+            &[],
+            &[Failure {
+                path: "x.pdf".into(),
+                error: "bad\nfile".into(),
+            }],
+        );
+        assert_eq!(
+            out,
+            "::error file=x.pdf,title=carers-extract%3A input failed::bad%0Afile\n"
+        );
     }
 }

@@ -211,7 +211,12 @@ fn overview(o: &mut String, reports: &[Report], failures: &[Failure]) {
     o.push_str("</tbody>\n</table>\n");
     let groups: Vec<(String, Completeness)> = reports
         .iter()
-        .map(|r| (r.title.clone().unwrap_or_else(|| r.source.path.clone()), completeness(r)))
+        .map(|r| {
+            (
+                r.title.clone().unwrap_or_else(|| r.source.path.clone()),
+                completeness(r),
+            )
+        })
         .collect();
     if !groups.is_empty() {
         o.push_str("<h3>Comparison</h3>\n<figure>\n");
@@ -248,7 +253,11 @@ fn bar_chart(id: &str, title: &str, groups: &[(String, Completeness)]) -> String
         })
         .collect();
     let _ = writeln!(s, "<title id=\"chart-{id}-t\">{}</title>", esc(title));
-    let _ = writeln!(s, "<desc id=\"chart-{id}-d\">{}</desc>", esc(&desc.join("; ")));
+    let _ = writeln!(
+        s,
+        "<desc id=\"chart-{id}-d\">{}</desc>",
+        esc(&desc.join("; "))
+    );
     let metrics: [(&str, &str); 3] = [
         ("Named lead", "#2457a6"),
         ("Dated deadline", "#2f7d4f"),
@@ -295,7 +304,10 @@ fn bar_chart(id: &str, title: &str, groups: &[(String, Completeness)]) -> String
 fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
     let d = format!("d{i}");
     let heading = r.title.clone().unwrap_or_else(|| r.source.path.clone());
-    let _ = writeln!(o, "<section class=\"doc\" id=\"{d}\" aria-labelledby=\"{d}-h\">");
+    let _ = writeln!(
+        o,
+        "<section class=\"doc\" id=\"{d}\" aria-labelledby=\"{d}-h\">"
+    );
     if multi {
         let _ = writeln!(o, "<h2 id=\"{d}-h\">{}</h2>", esc(&heading));
     } else {
@@ -316,19 +328,52 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
     // Summary.
     let c = completeness(r);
     let (e, w, inf) = severity_counts(r);
-    let _ = writeln!(o, "<h3 id=\"{d}-summary\">Summary</h3>\n<ul class=\"cards\" aria-label=\"Summary\">");
-    let _ = writeln!(o, "<li><span class=\"n\" data-k=\"actions\">{}</span> actions</li>", c.actions);
-    let _ = writeln!(o, "<li><span class=\"n\" data-k=\"tables\">{}</span> action plan{}</li>", r.tables.len(), if r.tables.len() == 1 { "" } else { "s" });
-    let _ = writeln!(o, "<li><span class=\"n\" data-k=\"named-lead\">{}</span> with a named lead ({}/{})</li>", pct(&c, c.named_lead), c.named_lead, c.actions);
-    let _ = writeln!(o, "<li><span class=\"n\" data-k=\"dated-due\">{}</span> with a dated deadline ({}/{})</li>", pct(&c, c.dated_due), c.dated_due, c.actions);
-    let _ = writeln!(o, "<li><span class=\"n\" data-k=\"evidence\">{}</span> with evidence ({}/{})</li>", pct(&c, c.evidence), c.evidence, c.actions);
+    let _ = writeln!(
+        o,
+        "<h3 id=\"{d}-summary\">Summary</h3>\n<ul class=\"cards\" aria-label=\"Summary\">"
+    );
+    let _ = writeln!(
+        o,
+        "<li><span class=\"n\" data-k=\"actions\">{}</span> actions</li>",
+        c.actions
+    );
+    let _ = writeln!(
+        o,
+        "<li><span class=\"n\" data-k=\"tables\">{}</span> action plan{}</li>",
+        r.tables.len(),
+        if r.tables.len() == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(
+        o,
+        "<li><span class=\"n\" data-k=\"named-lead\">{}</span> with a named lead ({}/{})</li>",
+        pct(&c, c.named_lead),
+        c.named_lead,
+        c.actions
+    );
+    let _ = writeln!(
+        o,
+        "<li><span class=\"n\" data-k=\"dated-due\">{}</span> with a dated deadline ({}/{})</li>",
+        pct(&c, c.dated_due),
+        c.dated_due,
+        c.actions
+    );
+    let _ = writeln!(
+        o,
+        "<li><span class=\"n\" data-k=\"evidence\">{}</span> with evidence ({}/{})</li>",
+        pct(&c, c.evidence),
+        c.evidence,
+        c.actions
+    );
     let _ = writeln!(o, "<li><span class=\"n\" data-k=\"gaps\">{}</span> gaps: <span class=\"sev-error\">{e} error{}</span>, <span class=\"sev-warning\">{w} warning{}</span>, <span class=\"sev-info\">{inf} info</span></li>", r.gaps.len(), if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" });
     o.push_str("</ul>\n");
 
     // Chart per section.
     let sections = completeness_by_section(r);
     if !sections.is_empty() {
-        let _ = writeln!(o, "<h3 id=\"{d}-chart\">Completeness by section</h3>\n<figure>");
+        let _ = writeln!(
+            o,
+            "<h3 id=\"{d}-chart\">Completeness by section</h3>\n<figure>"
+        );
         o.push_str(&bar_chart(&d, "Completeness by section", &sections));
         o.push_str("<figcaption class=\"muted\">Share of each section's actions with a named lead, a dated deadline and evidence.</figcaption>\n</figure>\n");
     }
@@ -371,13 +416,15 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
             by_rule.entry(g.rule.as_str()).or_default().push(g);
         }
         let mut rules: Vec<(&str, Vec<&Gap>)> = by_rule.into_iter().collect();
-        rules.sort_by_key(|(id, gs)| {
-            (std::cmp::Reverse(gs.iter().map(|g| g.severity).max()), *id)
-        });
+        rules.sort_by_key(|(id, gs)| (std::cmp::Reverse(gs.iter().map(|g| g.severity).max()), *id));
         o.push_str("<div class=\"gaps\">\n");
         for (rule, gs) in rules {
             let (short, help) = rule_doc(rule);
-            let sev = gs.iter().map(|g| g.severity).max().unwrap_or(Severity::Info);
+            let sev = gs
+                .iter()
+                .map(|g| g.severity)
+                .max()
+                .unwrap_or(Severity::Info);
             let _ = writeln!(
                 o,
                 "<details open class=\"rule-group\" data-rule=\"{}\"><summary><span class=\"rule\">{}</span> <span class=\"sev-{}\">{}</span> – {} ({})</summary>\n<p class=\"muted\">{}</p>\n<ul>",
@@ -397,7 +444,11 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                 };
                 let link = match (&target, &g.action_id) {
                     (Some(t), Some(id)) => format!("<a href=\"#{}\">{}</a>: ", esc(t), esc(id)),
-                    (Some(t), None) => format!("<a href=\"#{}\">plan {}</a>: ", esc(t), g.table.unwrap_or(0)),
+                    (Some(t), None) => format!(
+                        "<a href=\"#{}\">plan {}</a>: ",
+                        esc(t),
+                        g.table.unwrap_or(0)
+                    ),
                     _ => String::new(),
                 };
                 let _ = writeln!(
@@ -442,7 +493,10 @@ fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
     // Worst gap per field, and row-level gaps.
     let mut field_gaps: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
     for g in &gaps {
-        field_gaps.entry(rule_field(&g.rule).unwrap_or("id")).or_default().push(g);
+        field_gaps
+            .entry(rule_field(&g.rule).unwrap_or("id"))
+            .or_default()
+            .push(g);
     }
     let cell = |field: &str, class: &str, content: String, sort: Option<String>| -> String {
         let mut classes: Vec<String> = Vec::new();
@@ -451,9 +505,17 @@ fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
         }
         let mut title = String::new();
         if let Some(gs) = field_gaps.get(field) {
-            let worst = gs.iter().map(|g| g.severity).max().unwrap_or(Severity::Info);
+            let worst = gs
+                .iter()
+                .map(|g| g.severity)
+                .max()
+                .unwrap_or(Severity::Info);
             classes.push(format!("gap gap-{}", worst.name()));
-            title = gs.iter().map(|g| format!("{}: {}", g.rule, g.message)).collect::<Vec<_>>().join("\n");
+            title = gs
+                .iter()
+                .map(|g| format!("{}: {}", g.rule, g.message))
+                .collect::<Vec<_>>()
+                .join("\n");
         }
         let mut s = String::from("<td");
         if !classes.is_empty() {
@@ -486,7 +548,14 @@ fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
     };
     let rules: Vec<String> = gaps
         .iter()
-        .map(|g| format!("<span class=\"rule sev-{}\" title=\"{}\">{}</span>", g.severity.name(), esc(&g.message), esc(&g.rule)))
+        .map(|g| {
+            format!(
+                "<span class=\"rule sev-{}\" title=\"{}\">{}</span>",
+                g.severity.name(),
+                esc(&g.message),
+                esc(&g.rule)
+            )
+        })
         .collect();
     let _ = writeln!(
         o,
@@ -519,23 +588,34 @@ mod tests {
     fn escapes_and_structure() {
         let r = sample::report("a<b>.txt");
         let h = html(std::slice::from_ref(&r), &[]);
-        assert!(!h.contains("<script>alert(1)"), "document text must be escaped");
+        assert!(
+            !h.contains("<script>alert(1)"),
+            "document text must be escaped"
+        );
         assert!(h.contains("&lt;/script&gt;&lt;script&gt;alert(1)"));
         assert!(h.contains("<title>Carers &lt;Strategy&gt; 2008–2011 – action plan report</title>"));
         assert!(h.contains("id=\"d1-p1-r2\""));
         assert!(h.contains("href=\"#d1-p1-r2\""));
         assert!(h.contains("href=\"#d1-p2\""));
         assert!(h.contains("class=\"gap gap-warning\""));
-        assert!(h.contains("class=\"action gap gap-error\""), "missing-action highlights the action cell");
+        assert!(
+            h.contains("class=\"action gap gap-error\""),
+            "missing-action highlights the action cell"
+        );
         assert!(h.contains("<span class=\"missing\">missing</span>"));
-        assert!(h.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"chart-d1\""));
+        assert!(
+            h.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"chart-d1\"")
+        );
         assert_eq!(h.matches("<script>").count(), 1);
         // No network fetches.
         for bad in ["src=\"http", "href=\"http", "@import", "url("] {
             assert!(!h.contains(bad), "{bad}");
         }
         // Exactly as many body rows as actions.
-        assert_eq!(h.matches("<tr id=\"d1-p").count(), r.actions.len() + r.tables.len());
+        assert_eq!(
+            h.matches("<tr id=\"d1-p").count(),
+            r.actions.len() + r.tables.len()
+        );
     }
 
     #[test]
@@ -543,7 +623,13 @@ mod tests {
         let a = sample::report("a.txt");
         let mut b = sample::report("b.txt");
         b.title = None;
-        let h = html(&[a, b], &[Failure { path: "c.pdf".into(), error: "no text <layer>".into() }]);
+        let h = html(
+            &[a, b],
+            &[Failure {
+                path: "c.pdf".into(),
+                error: "no text <layer>".into(),
+            }],
+        );
         assert!(h.contains("<h2 id=\"overview-h\">Documents</h2>"));
         assert!(h.contains("id=\"chart-cmp\""));
         assert!(h.contains("id=\"d2-p1-r1\""));

@@ -27,10 +27,21 @@ pub fn junit(reports: &[Report], failures: &[Failure], policy: &CheckPolicy) -> 
             let classname = format!(
                 "{}.{}",
                 r.source.path,
-                a.section.as_deref().map(one_line).unwrap_or_else(|| format!("plan {}", a.table))
+                a.section
+                    .as_deref()
+                    .map(one_line)
+                    .unwrap_or_else(|| format!("plan {}", a.table))
             );
             tests += 1;
-            if case(&mut cases, &name, &classname, &r.source.path, a.source.line, &gaps, policy) {
+            if case(
+                &mut cases,
+                &name,
+                &classname,
+                &r.source.path,
+                a.source.line,
+                &gaps,
+                policy,
+            ) {
                 fails += 1;
             }
         }
@@ -56,7 +67,15 @@ pub fn junit(reports: &[Report], failures: &[Failure], policy: &CheckPolicy) -> 
             };
             tests += 1;
             let line = gaps.first().and_then(|g| g.source.line);
-            if case(&mut cases, &name, &r.source.path, &r.source.path, line, &gaps, policy) {
+            if case(
+                &mut cases,
+                &name,
+                &r.source.path,
+                &r.source.path,
+                line,
+                &gaps,
+                policy,
+            ) {
                 fails += 1;
             }
         }
@@ -114,7 +133,15 @@ fn case(
         let rules: Vec<&str> = failing.iter().map(|g| g.rule.as_str()).collect();
         let body: Vec<String> = failing
             .iter()
-            .map(|g| format!("[{}] {}: {} ({})", g.severity.name(), g.rule, g.message, g.source.describe()))
+            .map(|g| {
+                format!(
+                    "[{}] {}: {} ({})",
+                    g.severity.name(),
+                    g.rule,
+                    g.message,
+                    g.source.describe()
+                )
+            })
             .collect();
         let _ = writeln!(
             out,
@@ -127,10 +154,22 @@ fn case(
     let other: Vec<String> = gaps
         .iter()
         .filter(|g| !policy.is_failing(g))
-        .map(|g| format!("[{}] {}: {} ({})", g.severity.name(), g.rule, g.message, g.source.describe()))
+        .map(|g| {
+            format!(
+                "[{}] {}: {} ({})",
+                g.severity.name(),
+                g.rule,
+                g.message,
+                g.source.describe()
+            )
+        })
         .collect();
     if !other.is_empty() {
-        let _ = writeln!(out, "      <system-out>{}</system-out>", text(&other.join("\n")));
+        let _ = writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            text(&other.join("\n"))
+        );
     }
     out.push_str("    </testcase>\n");
     !failing.is_empty()
@@ -194,21 +233,39 @@ mod tests {
     fn cases_and_failures() {
         let mut r = sample::report("a&b.txt");
         r.actions[0].action = Some("bad \u{1} char <x>".into());
-        let xml = junit(std::slice::from_ref(&r), &[Failure { path: "z.pdf".into(), error: "no \"text\"".into() }], &CheckPolicy::default());
+        let xml = junit(
+            std::slice::from_ref(&r),
+            &[Failure {
+                path: "z.pdf".into(),
+                error: "no \"text\"".into(),
+            }],
+            &CheckPolicy::default(),
+        );
         let doc = roxmltree::Document::parse(&xml).expect("well-formed");
         let root = doc.root_element();
         assert_eq!(root.attribute("tests"), Some("5"));
         assert_eq!(root.attribute("failures"), Some("2"));
         assert_eq!(root.attribute("errors"), Some("1"));
-        let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+        let cases: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
         assert_eq!(cases.len(), 5);
         assert_eq!(cases[0].attribute("name"), Some("p1-r1: bad  char <x>"));
         // p1-r2 has an error placeholder gap -> failure; warnings go to system-out.
-        let f = cases[1].children().find(|n| n.has_tag_name("failure")).unwrap();
+        let f = cases[1]
+            .children()
+            .find(|n| n.has_tag_name("failure"))
+            .unwrap();
         assert_eq!(f.attribute("type"), Some("placeholder"));
         assert!(cases[1].children().any(|n| n.has_tag_name("system-out")));
         // With warnings failing too, the plan-level no-due-column fails.
-        let p = CheckPolicy { fail_on: [crate::Severity::Error, crate::Severity::Warning].into_iter().collect(), ..CheckPolicy::default() };
+        let p = CheckPolicy {
+            fail_on: [crate::Severity::Error, crate::Severity::Warning]
+                .into_iter()
+                .collect(),
+            ..CheckPolicy::default()
+        };
         let xml = junit(std::slice::from_ref(&r), &[], &p);
         let doc = roxmltree::Document::parse(&xml).unwrap();
         assert_eq!(doc.root_element().attribute("failures"), Some("3"));

@@ -124,7 +124,10 @@ fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
         .unwrap_or_else(|| normalise(&g.message.replace(|c: char| c.is_ascii_digit(), "")));
     let fingerprint = {
         let d = Sha256::digest(format!("{}\u{1f}{}", g.rule, text_key).as_bytes());
-        d.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>()
+        d.iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     };
     let mut props = Map::new();
     props.insert("where".into(), json!(g.source.describe()));
@@ -267,24 +270,49 @@ mod tests {
         assert_eq!(loc["artifactLocation"]["uri"], "docs/my%20strategy.txt");
         assert_eq!(loc["region"]["startLine"], 12);
         // The spreadsheet/PDF one.
-        let ma = results.iter().find(|x| x["ruleId"] == "missing-action").unwrap();
-        assert_eq!(ma["locations"][0]["physicalLocation"]["region"]["properties"]["page"], 4);
-        assert_eq!(ma["locations"][0]["physicalLocation"]["region"]["properties"]["cell"], "C7");
-        assert_eq!(ma["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "Action Plan!C7");
+        let ma = results
+            .iter()
+            .find(|x| x["ruleId"] == "missing-action")
+            .unwrap();
+        assert_eq!(
+            ma["locations"][0]["physicalLocation"]["region"]["properties"]["page"],
+            4
+        );
+        assert_eq!(
+            ma["locations"][0]["physicalLocation"]["region"]["properties"]["cell"],
+            "C7"
+        );
+        assert_eq!(
+            ma["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+            "Action Plan!C7"
+        );
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
         assert!(rules.iter().any(|x| x["id"] == "past-due"));
-        let info = results.iter().find(|x| x["ruleId"] == "missing-evidence").unwrap();
+        let info = results
+            .iter()
+            .find(|x| x["ruleId"] == "missing-evidence")
+            .unwrap();
         assert_eq!(info["level"], "note");
     }
 
     #[test]
     fn valid_against_sarif_schema() {
-        let schema: Value = serde_json::from_str(include_str!("../../tests/fixtures/sarif-2.1.0.json")).unwrap();
+        let schema: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/sarif-2.1.0.json")).unwrap();
         let validator = jsonschema::validator_for(&schema).expect("schema compiles");
         let r = sample::report("/abs/path/plan 1.txt");
-        let f = Failure { path: "bad.pdf".into(), error: "broken".into() };
-        for v in [sarif_value(std::slice::from_ref(&r), &[f]), sarif_value(&[], &[])] {
-            let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        let f = Failure {
+            path: "bad.pdf".into(),
+            error: "broken".into(),
+        };
+        for v in [
+            sarif_value(std::slice::from_ref(&r), &[f]),
+            sarif_value(&[], &[]),
+        ] {
+            let errors: Vec<String> = validator
+                .iter_errors(&v)
+                .map(|e| format!("{} at {}", e, e.instance_path))
+                .collect();
             assert!(errors.is_empty(), "{errors:#?}");
         }
         // And the validator does catch a broken log.
@@ -303,7 +331,10 @@ mod tests {
 
     #[test]
     fn failures_are_notifications() {
-        let f = Failure { path: "bad.pdf".into(), error: "the PDF has no text layer".into() };
+        let f = Failure {
+            path: "bad.pdf".into(),
+            error: "the PDF has no text layer".into(),
+        };
         let v = sarif_value(&[], &[f]);
         let inv = &v["runs"][0]["invocations"][0];
         assert_eq!(inv["executionSuccessful"], false);

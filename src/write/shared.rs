@@ -175,7 +175,9 @@ pub(crate) mod sample {
             action_id: a.map(|a| a.id.clone()),
             table,
             message: msg.to_string(),
-            source: a.map(|a| a.source.clone()).unwrap_or_else(|| Source::line(5)),
+            source: a
+                .map(|a| a.source.clone())
+                .unwrap_or_else(|| Source::line(5)),
         }
     }
 
@@ -186,7 +188,9 @@ pub(crate) mod sample {
             1,
             1,
             "Theme 1: Information & advice",
-            Some("Publish a <b>carers'</b> guide & \"directory\" </script><script>alert(1)</script>"),
+            Some(
+                "Publish a <b>carers'</b> guide & \"directory\" </script><script>alert(1)</script>",
+            ),
         );
         a1.lead = Some("Carers Centre".into());
         a1.leads = vec!["Carers Centre".into()];
@@ -225,13 +229,55 @@ pub(crate) mod sample {
         };
         a3.gaps = vec!["missing-action".into(), "missing-lead".into()];
         let gaps = vec![
-            gap("vague-lead", Severity::Warning, Some(&a2), Some(1), "Lead \"All partners\" names no one (row 2)"),
-            gap("vague-due", Severity::Warning, Some(&a2), Some(1), "Deadline \"When funding allows\" names no date"),
-            gap("missing-evidence", Severity::Info, Some(&a2), Some(1), "No evidence for row 2"),
-            gap("placeholder", Severity::Error, Some(&a2), Some(1), "Placeholder \"TBC\" in row 2\nsecond line: 100% done, a:b"),
-            gap("missing-action", Severity::Error, Some(&a3), Some(2), "Row 1 of plan 2 has no action"),
-            gap("missing-lead", Severity::Error, Some(&a3), Some(2), "Row 1 of plan 2 has no lead"),
-            gap("no-due-column", Severity::Warning, None, Some(2), "Plan 2 has no deadline column"),
+            gap(
+                "vague-lead",
+                Severity::Warning,
+                Some(&a2),
+                Some(1),
+                "Lead \"All partners\" names no one (row 2)",
+            ),
+            gap(
+                "vague-due",
+                Severity::Warning,
+                Some(&a2),
+                Some(1),
+                "Deadline \"When funding allows\" names no date",
+            ),
+            gap(
+                "missing-evidence",
+                Severity::Info,
+                Some(&a2),
+                Some(1),
+                "No evidence for row 2",
+            ),
+            gap(
+                "placeholder",
+                Severity::Error,
+                Some(&a2),
+                Some(1),
+                "Placeholder \"TBC\" in row 2\nsecond line: 100% done, a:b",
+            ),
+            gap(
+                "missing-action",
+                Severity::Error,
+                Some(&a3),
+                Some(2),
+                "Row 1 of plan 2 has no action",
+            ),
+            gap(
+                "missing-lead",
+                Severity::Error,
+                Some(&a3),
+                Some(2),
+                "Row 1 of plan 2 has no lead",
+            ),
+            gap(
+                "no-due-column",
+                Severity::Warning,
+                None,
+                Some(2),
+                "Plan 2 has no deadline column",
+            ),
         ];
         let mut summary = Summary {
             tables: 2,

@@ -11,7 +11,9 @@ use rust_xlsxwriter::{
 };
 
 use crate::report::{Action, Gap, Report, Severity};
-use crate::write::shared::{completeness_by_section, rule_doc, rule_field, severity_counts, Failure};
+use crate::write::shared::{
+    completeness_by_section, rule_doc, rule_field, severity_counts, Failure,
+};
 
 /// Longest text Excel keeps in one cell.
 const MAX_CELL: usize = 32_767;
@@ -44,7 +46,9 @@ fn sev_index(s: Severity) -> usize {
 impl Formats {
     fn new() -> Formats {
         let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-        let date = Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Top);
+        let date = Format::new()
+            .set_num_format("yyyy-mm-dd")
+            .set_align(FormatAlign::Top);
         let sevs = [Severity::Error, Severity::Warning, Severity::Info];
         Formats {
             header: Format::new()
@@ -143,13 +147,23 @@ fn actions_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
             row += 1;
         }
     }
-    ws.autofilter(0, 0, row.saturating_sub(1).max(0), ACTION_COLS.len() as u16 - 1)?;
+    ws.autofilter(0, 0, row.saturating_sub(1), ACTION_COLS.len() as u16 - 1)?;
     Ok(())
 }
 
-fn action_row(ws: &mut Worksheet, row: u32, r: &Report, a: &Action, f: &Formats) -> Result<(), XlsxError> {
+fn action_row(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &Report,
+    a: &Action,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
-    for g in r.gaps.iter().filter(|g| g.action_id.as_deref() == Some(a.id.as_str())) {
+    for g in r
+        .gaps
+        .iter()
+        .filter(|g| g.action_id.as_deref() == Some(a.id.as_str()))
+    {
         let field = rule_field(&g.rule).unwrap_or("id");
         let e = worst.entry(field).or_insert(g.severity);
         *e = (*e).max(g.severity);
@@ -200,7 +214,12 @@ fn action_row(ws: &mut Worksheet, row: u32, r: &Report, a: &Action, f: &Formats)
 fn excel_date(s: &str) -> Option<ExcelDateTime> {
     let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
     use chrono::Datelike;
-    ExcelDateTime::from_ymd(u16::try_from(d.year()).ok()?, d.month() as u8, d.day() as u8).ok()
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).ok()?,
+        d.month() as u8,
+        d.day() as u8,
+    )
+    .ok()
 }
 
 const GAP_COLS: &[(&str, f64)] = &[
@@ -232,7 +251,13 @@ fn gaps_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(),
     Ok(())
 }
 
-fn gap_row(ws: &mut Worksheet, row: u32, r: &Report, g: &Gap, f: &Formats) -> Result<(), XlsxError> {
+fn gap_row(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &Report,
+    g: &Gap,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let action = g
         .action_id
         .as_deref()
@@ -241,7 +266,13 @@ fn gap_row(ws: &mut Worksheet, row: u32, r: &Report, g: &Gap, f: &Formats) -> Re
         .unwrap_or_default();
     put(ws, row, 0, &r.source.path, &f.wrap)?;
     put(ws, row, 1, &g.rule, &f.wrap)?;
-    put(ws, row, 2, g.severity.name(), &f.gap_wrap[sev_index(g.severity)])?;
+    put(
+        ws,
+        row,
+        2,
+        g.severity.name(),
+        &f.gap_wrap[sev_index(g.severity)],
+    )?;
     put(ws, row, 3, g.action_id.as_deref().unwrap_or(""), &f.wrap)?;
     if let Some(t) = g.table {
         ws.write_number_with_format(row, 4, t as f64, &f.wrap)?;
@@ -255,7 +286,13 @@ fn gap_row(ws: &mut Worksheet, row: u32, r: &Report, g: &Gap, f: &Formats) -> Re
     if let Some(l) = g.source.line {
         ws.write_number(row, 9, l as f64)?;
     }
-    put(ws, row, 10, g.source.sheet.as_deref().unwrap_or(""), &f.wrap)?;
+    put(
+        ws,
+        row,
+        10,
+        g.source.sheet.as_deref().unwrap_or(""),
+        &f.wrap,
+    )?;
     put(ws, row, 11, g.source.cell.as_deref().unwrap_or(""), &f.wrap)?;
     Ok(())
 }
@@ -279,10 +316,16 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
         for (section, c) in completeness_by_section(r) {
             put(ws, row, 0, &r.source.path, &f.wrap)?;
             put(ws, row, 1, &section, &f.wrap)?;
-            for (i, n) in [c.actions, c.named_lead, c.dated_due, c.evidence].into_iter().enumerate() {
+            for (i, n) in [c.actions, c.named_lead, c.dated_due, c.evidence]
+                .into_iter()
+                .enumerate()
+            {
                 ws.write_number(row, 2 + i as u16, n as f64)?;
             }
-            for (i, n) in [c.named_lead, c.dated_due, c.evidence].into_iter().enumerate() {
+            for (i, n) in [c.named_lead, c.dated_due, c.evidence]
+                .into_iter()
+                .enumerate()
+            {
                 ws.write_number_with_format(row, 6 + i as u16, c.pct(n) / 100.0, &f.pct)?;
             }
             row += 1;
@@ -293,7 +336,10 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
         let chart_rows = last_section_row.min(40);
         let mut chart = Chart::new(ChartType::Bar);
         chart.title().set_name("Completeness by section");
-        for (i, name) in ["Named lead", "Dated deadline", "Evidence"].iter().enumerate() {
+        for (i, name) in ["Named lead", "Dated deadline", "Evidence"]
+            .iter()
+            .enumerate()
+        {
             chart
                 .add_series()
                 .set_name(*name)
@@ -308,7 +354,10 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
     // Gaps per rule.
     row += 2;
     let rule_header = row;
-    for (i, name) in ["Rule", "Description", "Errors", "Warnings", "Info", "Total"].iter().enumerate() {
+    for (i, name) in ["Rule", "Description", "Errors", "Warnings", "Info", "Total"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string_with_format(row, i as u16, *name, &f.header)?;
     }
     row += 1;
@@ -338,7 +387,12 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
     Ok(())
 }
 
-fn sources_sheet(ws: &mut Worksheet, reports: &[Report], failures: &[Failure], f: &Formats) -> Result<(), XlsxError> {
+fn sources_sheet(
+    ws: &mut Worksheet,
+    reports: &[Report],
+    failures: &[Failure],
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.set_name("Sources")?;
     let cols: &[(&str, f64)] = &[
         ("Path", 36.0),
@@ -378,7 +432,10 @@ fn sources_sheet(ws: &mut Worksheet, reports: &[Report], failures: &[Failure], f
                 if let Some(p) = r.source.pages {
                     ws.write_number(row, 5, p as f64)?;
                 }
-                for (c, n) in [r.tables.len(), r.actions.len(), r.gaps.len(), e, w].into_iter().enumerate() {
+                for (c, n) in [r.tables.len(), r.actions.len(), r.gaps.len(), e, w]
+                    .into_iter()
+                    .enumerate()
+                {
                     ws.write_number(row, 6 + c as u16, n as f64)?;
                 }
                 put(ws, row, 11, &r.source.sha256, &f.wrap)?;
@@ -401,7 +458,14 @@ mod tests {
     #[test]
     fn workbook_builds() {
         let r = sample::report("a.txt");
-        let bytes = xlsx(&[r], &[Failure { path: "0.pdf".into(), error: "bad".into() }]).unwrap();
+        let bytes = xlsx(
+            &[r],
+            &[Failure {
+                path: "0.pdf".into(),
+                error: "bad".into(),
+            }],
+        )
+        .unwrap();
         assert_eq!(&bytes[..2], b"PK");
         let empty = xlsx(&[], &[]).unwrap();
         assert_eq!(&empty[..2], b"PK");
@@ -411,9 +475,19 @@ mod tests {
     fn read_back_with_calamine() {
         use calamine::{Data, Reader, Xlsx};
         let r = sample::report("a.txt");
-        let bytes = xlsx(&[r.clone()], &[Failure { path: "0.pdf".into(), error: "no text layer".into() }]).unwrap();
+        let bytes = xlsx(
+            &[r.clone()],
+            &[Failure {
+                path: "0.pdf".into(),
+                error: "no text layer".into(),
+            }],
+        )
+        .unwrap();
         let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["Actions", "Gaps", "Summary", "Sources"]);
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["Actions", "Gaps", "Summary", "Sources"]
+        );
         let actions = wb.worksheet_range("Actions").unwrap();
         assert_eq!(actions.height(), 1 + r.actions.len());
         assert_eq!(actions.get((0, 12)), Some(&Data::String("Due date".into())));
@@ -426,13 +500,18 @@ mod tests {
             other => panic!("due date is not an Excel date: {other:?}"),
         }
         // Hostile text is kept as text, not a formula.
-        assert!(matches!(actions.get((1, 7)), Some(Data::String(s)) if s.starts_with("Publish a <b>")));
+        assert!(
+            matches!(actions.get((1, 7)), Some(Data::String(s)) if s.starts_with("Publish a <b>"))
+        );
         let gaps = wb.worksheet_range("Gaps").unwrap();
         assert_eq!(gaps.height(), 1 + r.gaps.len());
         let sources = wb.worksheet_range("Sources").unwrap();
         assert_eq!(sources.get((1, 0)), Some(&Data::String("0.pdf".into())));
         assert_eq!(sources.get((1, 1)), Some(&Data::String("failed".into())));
-        assert_eq!(sources.get((1, 2)), Some(&Data::String("no text layer".into())));
+        assert_eq!(
+            sources.get((1, 2)),
+            Some(&Data::String("no text layer".into()))
+        );
         assert_eq!(sources.get((2, 1)), Some(&Data::String("ok".into())));
     }
 }
