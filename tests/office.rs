@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use carers_extract::{read, Block, BlockKind, Document, Error, Format, Options, Row, Table};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/office").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/office")
+        .join(name)
 }
 
 fn doc(name: &str) -> Document {
@@ -37,7 +39,11 @@ fn find_row<'a>(d: &'a Document, starts: &str) -> &'a Row {
     tables(d)
         .into_iter()
         .flat_map(|t| t.rows.iter())
-        .find(|r| r.cells.iter().any(|c| c.text.trim_start_matches("• ").starts_with(starts)))
+        .find(|r| {
+            r.cells
+                .iter()
+                .any(|c| c.text.trim_start_matches("• ").starts_with(starts))
+        })
         .unwrap_or_else(|| panic!("no row with a cell starting {starts:?}"))
 }
 
@@ -65,16 +71,35 @@ fn dump() {
 #[test]
 fn docx_000_structure() {
     let d = doc("000.docx");
-    assert_eq!(d.title.as_deref(), Some("Recognising and Valuing Carers in Sunderland"));
+    assert_eq!(
+        d.title.as_deref(),
+        Some("Recognising and Valuing Carers in Sunderland")
+    );
     let t = tables(&d);
-    assert_eq!(t.len(), 14, "13 action tables + the empty Young Carers table");
+    assert_eq!(
+        t.len(),
+        14,
+        "13 action tables + the empty Young Carers table"
+    );
     let h = headings(&d);
-    assert!(h.contains(&"Employment".to_string()) && h.contains(&"BME Groups".to_string()), "{h:?}");
+    assert!(
+        h.contains(&"Employment".to_string()) && h.contains(&"BME Groups".to_string()),
+        "{h:?}"
+    );
     // header rows flagged, and the repeated header in the middle of a long table too
     assert!(t.iter().all(|t| t.rows[0].header));
-    assert!(t[0].rows.iter().skip(1).any(|r| r.header), "repeated header row in table 1");
-    let width_ok = t.iter().flat_map(|t| t.rows.iter()).all(|r| r.cells.len() == 6 || r.cells.len() == 1);
-    assert!(width_ok, "rows are 6 cells, or one cell for a merged Outcome row");
+    assert!(
+        t[0].rows.iter().skip(1).any(|r| r.header),
+        "repeated header row in table 1"
+    );
+    let width_ok = t
+        .iter()
+        .flat_map(|t| t.rows.iter())
+        .all(|r| r.cells.len() == 6 || r.cells.len() == 1);
+    assert!(
+        width_ok,
+        "rows are 6 cells, or one cell for a merged Outcome row"
+    );
     // a merged full-width Outcome row is one cell
     let outcome = find_row(&d, "Outcome: carers are aware of the benefits");
     assert_eq!(outcome.cells.len(), 1);
@@ -101,10 +126,16 @@ fn docx_000_structure() {
     // sources
     assert_eq!(r.source.table, Some(1));
     assert!(r.source.row.is_some());
-    let p = d.blocks.iter().find(|b| matches!(b.kind, BlockKind::Paragraph { .. })).unwrap();
+    let p = d
+        .blocks
+        .iter()
+        .find(|b| matches!(b.kind, BlockKind::Paragraph { .. }))
+        .unwrap();
     assert!(p.source.paragraph.is_some());
     // list items in the body
-    assert!(d.blocks.iter().any(|b| matches!(&b.kind, BlockKind::ListItem { text, .. } if text == "Aim 1: Prosperous City")));
+    assert!(d.blocks.iter().any(
+        |b| matches!(&b.kind, BlockKind::ListItem { text, .. } if text == "Aim 1: Prosperous City")
+    ));
 }
 
 #[test]
@@ -116,13 +147,25 @@ fn docx_001_vertical_table() {
     assert!(plan.rows[0].header);
     assert_eq!(
         plan.rows[0].texts(),
-        vec!["Key Delivery Areas", "Objectives", "Action", "Lead Persons/Agencies", "Evidence of Outcomes"]
+        vec![
+            "Key Delivery Areas",
+            "Objectives",
+            "Action",
+            "Lead Persons/Agencies",
+            "Evidence of Outcomes"
+        ]
     );
-    assert!(plan.rows.iter().skip(1).any(|r| r.header), "repeated header rows");
+    assert!(
+        plan.rows.iter().skip(1).any(|r| r.header),
+        "repeated header rows"
+    );
     let r = find_row(&d, "Ensure separate parent/carer assessments");
     assert_eq!(r.cells[0].text, "Having a Break");
     assert!(r.cells[0].merged, "key delivery area filled down");
-    assert!(r.cells[2].text.starts_with("• Ensure separate") && r.cells[2].text.matches("\n• ").count() == 2);
+    assert!(
+        r.cells[2].text.starts_with("• Ensure separate")
+            && r.cells[2].text.matches("\n• ").count() == 2
+    );
     let perf = t[1];
     assert_eq!(perf.rows[2].texts()[1], "10.2%");
 }
@@ -130,19 +173,29 @@ fn docx_001_vertical_table() {
 #[test]
 fn xlsx_000_structure() {
     let d = doc("000.xlsx");
-    assert_eq!(d.title.as_deref(), Some("Recognising and Valuing Carers in Sunderland"));
+    assert_eq!(
+        d.title.as_deref(),
+        Some("Recognising and Valuing Carers in Sunderland")
+    );
     let h = headings(&d);
     assert_eq!(h, vec!["Action Plan", "Notes"], "hidden sheet skipped");
     let t = tables(&d);
     let plan = t[0];
     assert_eq!(plan.rows[0].cells.len(), 1, "merged title row is one cell");
     assert_eq!(plan.rows[1].texts()[1], "Action");
-    assert_eq!(plan.rows[2].texts(), vec!["Employment"], "merged section row");
+    assert_eq!(
+        plan.rows[2].texts(),
+        vec!["Employment"],
+        "merged section row"
+    );
     let r = find_row(&d, "Assist carers & ex-carers into employment");
     assert_eq!(r.cells[0].text, "1", "numbers print without .0");
     assert_eq!(r.source.sheet.as_deref(), Some("Action Plan"));
     assert_eq!(r.source.cell.as_deref(), Some("A4"));
-    assert_eq!(r.cells[1].source.as_ref().and_then(|s| s.cell.as_deref()), Some("B4"));
+    assert_eq!(
+        r.cells[1].source.as_ref().and_then(|s| s.cell.as_deref()),
+        Some("B4")
+    );
     let r = find_row(&d, "Raise awareness of carers advice needs");
     assert_eq!(r.cells[2].text, "HHAS");
     assert!(r.cells[2].merged);
@@ -154,10 +207,17 @@ fn xlsx_000_structure() {
 #[test]
 fn ods_000_structure() {
     let d = doc("000.ods");
-    assert_eq!(d.title.as_deref(), Some("Recognising and Valuing Carers in Sunderland"));
+    assert_eq!(
+        d.title.as_deref(),
+        Some("Recognising and Valuing Carers in Sunderland")
+    );
     let plan = tables(&d)[0];
     assert_eq!(plan.rows[0].cells.len(), 1, "merged title row is one cell");
-    assert_eq!(plan.rows[2].texts(), vec!["Employment"], "merged section row");
+    assert_eq!(
+        plan.rows[2].texts(),
+        vec!["Employment"],
+        "merged section row"
+    );
     let r = find_row(&d, "Assist carers & ex-carers into employment");
     assert_eq!(r.source.cell.as_deref(), Some("A4"));
 }
@@ -165,7 +225,10 @@ fn ods_000_structure() {
 #[test]
 fn html_000_structure() {
     let d = doc("000.html");
-    assert_eq!(d.title.as_deref(), Some("Recognising and Valuing Carers in Sunderland"));
+    assert_eq!(
+        d.title.as_deref(),
+        Some("Recognising and Valuing Carers in Sunderland")
+    );
     let t = tables(&d);
     assert_eq!(t.len(), 13);
     assert!(t.iter().all(|t| t.rows[0].header));
@@ -204,14 +267,20 @@ fn bad_inputs_give_clear_errors() {
     let e = doc_with("bad/truncated.docx", &o).unwrap_err();
     assert!(matches!(e, Error::Corrupt { .. }), "{e}");
     let e = doc_with("bad/not-office.docx", &o).unwrap_err();
-    assert!(matches!(e, Error::Corrupt { .. }) && e.to_string().contains("not a Word document"), "{e}");
+    assert!(
+        matches!(e, Error::Corrupt { .. }) && e.to_string().contains("not a Word document"),
+        "{e}"
+    );
     let e = doc_with("bad/not-office.zip", &o).unwrap_err();
     assert!(matches!(e, Error::Unsupported(_)), "{e}");
     let e = doc_with("bad/encrypted.xlsx", &o).unwrap_err();
     assert!(matches!(e, Error::Encrypted(_)), "{e}");
     assert!(e.to_string().contains("remove the password"));
     let bytes = std::fs::read(fixture("bad/really-a-pdf.docx")).unwrap();
-    assert_eq!(read::sniff("really-a-pdf.docx", &bytes).unwrap(), Format::Pdf);
+    assert_eq!(
+        read::sniff("really-a-pdf.docx", &bytes).unwrap(),
+        Format::Pdf
+    );
     // zip bomb: 64 MiB of XML from a small file, refused under a 16 MiB budget
     let mut small = Options::default();
     small.limits.max_decompressed_bytes = 16 << 20;
@@ -278,7 +347,12 @@ fn bench_readers() {
 // ---------------------------------------------------------------------------------------------
 // through the whole pipeline
 
-type Fields = (Option<String>, Option<String>, Option<String>, Option<String>);
+type Fields = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// Bullet items are joined with "; " when a cell has them (docx, html) and printed as one run
 /// of text when it does not (the same evidence in one spreadsheet cell): compare the words.
@@ -287,10 +361,18 @@ fn words(s: &Option<String>) -> Option<String> {
 }
 
 fn actions_of(name: &str) -> Vec<Fields> {
-    let r = carers_extract::extract_path(&fixture(name), &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let r = carers_extract::extract_path(&fixture(name), &Options::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     r.actions
         .iter()
-        .map(|a| (words(&a.action), words(&a.lead), words(&a.due), words(&a.evidence)))
+        .map(|a| {
+            (
+                words(&a.action),
+                words(&a.lead),
+                words(&a.due),
+                words(&a.evidence),
+            )
+        })
         .collect()
 }
 
@@ -298,7 +380,13 @@ fn actions_of(name: &str) -> Vec<Fields> {
 fn same_plan_same_actions_in_txt_docx_xlsx_ods_html() {
     let want = actions_of("plan.txt");
     assert_eq!(want.len(), 6, "{want:#?}");
-    for f in ["plan.docx", "plan.xlsx", "plan.xls", "plan.ods", "plan.html"] {
+    for f in [
+        "plan.docx",
+        "plan.xlsx",
+        "plan.xls",
+        "plan.ods",
+        "plan.html",
+    ] {
         assert_eq!(actions_of(f), want, "{f}");
     }
     let r = carers_extract::extract_path(&fixture("plan.xlsx"), &Options::default()).unwrap();
@@ -339,7 +427,10 @@ fn cli_bad(file: &str, opts: &[&str], needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{file}: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "{file}: {stderr}");
-    assert!(stderr.contains(name) && stderr.contains(needle), "{file}: {stderr}");
+    assert!(
+        stderr.contains(name) && stderr.contains(needle),
+        "{file}: {stderr}"
+    );
     assert!(!out_file.exists(), "{file}: output written");
 }
 
@@ -347,7 +438,11 @@ fn cli_bad(file: &str, opts: &[&str], needle: &str) {
 fn cli_bad_office_inputs() {
     cli_bad("bad/truncated.docx", &[], "damaged");
     cli_bad("bad/not-office.docx", &[], "not a Word document");
-    cli_bad("bad/not-office.zip", &[], "not a Word (.docx) or spreadsheet");
+    cli_bad(
+        "bad/not-office.zip",
+        &[],
+        "not a Word (.docx) or spreadsheet",
+    );
     cli_bad("bad/encrypted.xlsx", &[], "remove the password");
     cli_bad("bad/bomb.docx", &[], "zip bomb");
 }
@@ -364,7 +459,13 @@ fn damaged_files_never_panic() {
         seed
     };
     let opts = Options::default();
-    for name in ["plan.docx", "plan.xlsx", "plan.ods", "plan.html", "001.docx"] {
+    for name in [
+        "plan.docx",
+        "plan.xlsx",
+        "plan.ods",
+        "plan.html",
+        "001.docx",
+    ] {
         let orig = std::fs::read(fixture(name)).unwrap();
         let mut panics = Vec::new();
         for i in 0..60 {
@@ -377,7 +478,9 @@ fn damaged_files_never_panic() {
                     b[p] = next() as u8;
                 }
             }
-            let Ok(format) = read::sniff(name, &b) else { continue };
+            let Ok(format) = read::sniff(name, &b) else {
+                continue;
+            };
             if let Err(Error::ParserPanic { detail, .. }) = read::read(format, &b, &opts) {
                 panics.push(detail);
             }
@@ -387,7 +490,11 @@ fn damaged_files_never_panic() {
         if name.ends_with(".docx") || name.ends_with(".html") {
             assert!(panics.is_empty(), "{name}: {panics:?}");
         } else if !panics.is_empty() {
-            eprintln!("{name}: {} contained calamine panics, e.g. {}", panics.len(), panics[0]);
+            eprintln!(
+                "{name}: {} contained calamine panics, e.g. {}",
+                panics.len(),
+                panics[0]
+            );
         }
     }
 }

@@ -52,7 +52,10 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
             ),
         });
     }
-    let dir = main.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+    let dir = main
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default();
     let styles = match zip.read_entry(&format!("{dir}styles.xml"))? {
         Some(x) => parse_styles(&x, &budget)?,
         None => HashMap::new(),
@@ -131,7 +134,9 @@ fn main_part(zip: &mut SafeZip<'_>) -> Result<String> {
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if e.local_name().as_ref() == b"Relationship" =>
+            {
                 let typ = attr(&e, b"Type").unwrap_or_default();
                 if typ.ends_with("/officeDocument") {
                     if let Some(t) = attr(&e, b"Target") {
@@ -197,35 +202,37 @@ fn parse_styles(xml: &[u8], budget: &Budget) -> Result<HashMap<String, Style>> {
     let mut buf = Vec::new();
     let mut cur: Option<(String, Style)> = None;
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| xml_error(budget, e))?;
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_error(budget, e))?;
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty_style = matches!(ev, Event::Empty(_));
                 match e.local_name().as_ref() {
                     b"style" => {
-                        let is_para = attr(&e, b"type").map_or(true, |t| t == "paragraph");
+                        let is_para = attr(e, b"type").is_none_or(|t| t == "paragraph");
                         if is_para && !empty_style {
-                            cur = attr(&e, b"styleId").map(|id| (id, Style::default()));
+                            cur = attr(e, b"styleId").map(|id| (id, Style::default()));
                         }
                     }
                     b"name" => {
                         if let Some((_, s)) = cur.as_mut() {
-                            s.name = attr(&e, b"val").unwrap_or_default();
+                            s.name = attr(e, b"val").unwrap_or_default();
                         }
                     }
                     b"basedOn" => {
                         if let Some((_, s)) = cur.as_mut() {
-                            s.based_on = attr(&e, b"val");
+                            s.based_on = attr(e, b"val");
                         }
                     }
                     b"outlineLvl" => {
                         if let Some((_, s)) = cur.as_mut() {
-                            s.outline = num_attr(&e);
+                            s.outline = num_attr(e);
                         }
                     }
                     b"numId" => {
                         if let Some((_, s)) = cur.as_mut() {
-                            s.num_id = attr(&e, b"val");
+                            s.num_id = attr(e, b"val");
                         }
                     }
                     _ => {}
@@ -299,7 +306,11 @@ fn merge_kind(a: StyleKind, b: StyleKind) -> StyleKind {
 }
 
 fn kind_from_name(name: &str) -> StyleKind {
-    let n: String = name.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let n: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let mut k = StyleKind::default();
     if n == "title" {
         k.heading = Some(1);
@@ -340,7 +351,9 @@ fn parse_numbering(xml: &[u8], budget: &Budget) -> Result<Numbering> {
     let mut text = String::new();
     let mut num: Option<String> = None;
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| xml_error(budget, e))?;
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_error(budget, e))?;
         match ev {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"abstractNum" => abs = attr(&e, b"abstractNumId"),
@@ -396,7 +409,11 @@ impl Numbering {
         for deeper in ilvl + 1..9 {
             self.counters.remove(&(num_id.to_string(), deeper));
         }
-        let mut out = if text.is_empty() { format!("%{}.", ilvl + 1) } else { text };
+        let mut out = if text.is_empty() {
+            format!("%{}.", ilvl + 1)
+        } else {
+            text
+        };
         for l in 0..=ilvl {
             let pat = format!("%{}", l + 1);
             if !out.contains(&pat) {
@@ -407,7 +424,11 @@ impl Numbering {
                 .get(&(abs.clone(), l))
                 .map(|(f, _)| f.clone())
                 .unwrap_or_else(|| "decimal".into());
-            let v = self.counters.get(&(num_id.to_string(), l)).copied().unwrap_or(1);
+            let v = self
+                .counters
+                .get(&(num_id.to_string(), l))
+                .copied()
+                .unwrap_or(1);
             out = out.replace(&pat, &format_number(v, &lfmt));
         }
         out
@@ -587,7 +608,9 @@ impl<'s> Body<'s> {
         let mut buf = Vec::with_capacity(4096);
         let mut skip_buf = Vec::new();
         loop {
-            let ev = reader.read_event_into(&mut buf).map_err(|e| xml_error(budget, e))?;
+            let ev = reader
+                .read_event_into(&mut buf)
+                .map_err(|e| xml_error(budget, e))?;
             match ev {
                 Event::Start(e) => {
                     let local = e.local_name();
@@ -595,7 +618,10 @@ impl<'s> Body<'s> {
                     // paragraph-mark properties (pPr/rPr) carry no text; run properties are read
                     // for w:vanish
                     let mark_props = local == b"rPr" && self.in_ppr;
-                    if mark_props || skipped(local) || (local == b"tbl" && self.tables.len() >= MAX_TABLE_DEPTH) {
+                    if mark_props
+                        || skipped(local)
+                        || (local == b"tbl" && self.tables.len() >= MAX_TABLE_DEPTH)
+                    {
                         let name = e.name().as_ref().to_vec();
                         skip_buf.clear();
                         reader
@@ -605,14 +631,13 @@ impl<'s> Body<'s> {
                         self.start(&e, false);
                     }
                 }
-                Event::Empty(e) => {
-                    if !skipped(e.local_name().as_ref()) {
+                Event::Empty(e)
+                    if !skipped(e.local_name().as_ref()) => {
                         self.start(&e, true);
                     }
-                }
                 Event::End(e) => self.end(e.local_name().as_ref()),
-                Event::Text(t) => {
-                    if self.in_t && !self.run_hidden {
+                Event::Text(t)
+                    if self.in_t && !self.run_hidden => {
                         if let Some(p) = self.para.as_mut() {
                             match t.unescape() {
                                 Ok(s) => p.text.push_str(&s),
@@ -620,14 +645,12 @@ impl<'s> Body<'s> {
                             }
                         }
                     }
-                }
-                Event::CData(t) => {
-                    if self.in_t && !self.run_hidden {
+                Event::CData(t)
+                    if self.in_t && !self.run_hidden => {
                         if let Some(p) = self.para.as_mut() {
                             p.text.push_str(&String::from_utf8_lossy(&t));
                         }
                     }
-                }
                 Event::Eof => break,
                 _ => {}
             }
@@ -681,12 +704,11 @@ impl<'s> Body<'s> {
             b"rPr" if !empty && !self.in_ppr => self.in_rpr = true,
             b"vanish" if self.in_rpr => self.run_hidden = on_off(e),
             b"tab" | b"ptab" if !self.in_ppr => self.push_text(" "),
-            b"br" | b"cr" if !self.in_ppr => {
+            b"br" | b"cr" if !self.in_ppr
                 // a page break is layout, not a line of the text
-                if attr(e, b"type").as_deref() != Some("page") {
+                && attr(e, b"type").as_deref() != Some("page") => {
                     self.push_text("\n")
                 }
-            }
             b"noBreakHyphen" if !self.in_ppr => self.push_text("-"),
             b"tbl" => {
                 if self.para.is_some() {
@@ -736,7 +758,11 @@ impl<'s> Body<'s> {
             b"vMerge" if self.in_tcpr => {
                 let restart = attr(e, b"val").as_deref() == Some("restart");
                 if let Some(c) = self.current_cell() {
-                    c.vmerge = if restart { VMerge::Restart } else { VMerge::Continue };
+                    c.vmerge = if restart {
+                        VMerge::Restart
+                    } else {
+                        VMerge::Continue
+                    };
                 }
             }
             _ => {}
@@ -800,7 +826,9 @@ impl<'s> Body<'s> {
                 if self.para.is_some() {
                     self.end(b"p");
                 }
-                let Some(mut t) = self.tables.pop() else { return };
+                let Some(mut t) = self.tables.pop() else {
+                    return;
+                };
                 if let Some(r) = t.row.take() {
                     t.rows.push(r);
                 }
@@ -853,8 +881,16 @@ impl<'s> Body<'s> {
         if !in_table {
             self.paragraph_index += 1;
         }
-        let skind = p.style.as_deref().map(|s| self.kind_of(s)).unwrap_or_default();
-        let style_num = p.style.as_deref().and_then(|s| self.styles.get(s)).and_then(|s| s.num_id.clone());
+        let skind = p
+            .style
+            .as_deref()
+            .map(|s| self.kind_of(s))
+            .unwrap_or_default();
+        let style_num = p
+            .style
+            .as_deref()
+            .and_then(|s| self.styles.get(s))
+            .and_then(|s| s.num_id.clone());
         let num_id = p.num_id.clone().or(style_num);
         let is_list = match &num_id {
             Some(n) => n != "0",
@@ -947,7 +983,11 @@ fn build_table(rows: Vec<RowB>, table_index: u32) -> Table {
             Source::default()
         };
         let section = n_cells == 1 && first_span > 1 && r.before == 0;
-        let cells = if section { grid[..1].to_vec() } else { grid.clone() };
+        let cells = if section {
+            grid[..1].to_vec()
+        } else {
+            grid.clone()
+        };
         out.push(Row {
             cells,
             source,
@@ -962,7 +1002,9 @@ fn build_table(rows: Vec<RowB>, table_index: u32) -> Table {
         .filter(|r| r.header)
         .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
         .collect();
-    let first: Option<Vec<String>> = out.first().map(|r| r.cells.iter().map(|c| c.text.clone()).collect());
+    let first: Option<Vec<String>> = out
+        .first()
+        .map(|r| r.cells.iter().map(|c| c.text.clone()).collect());
     let mut first_repeated = false;
     for r in out.iter_mut().skip(1) {
         if r.header || r.is_blank() || r.cells.len() < 2 {
@@ -1000,7 +1042,11 @@ mod tests {
         w.start_file("[Content_Types].xml", o).unwrap();
         w.write_all(b"<Types/>").unwrap();
         w.start_file("word/document.xml", o).unwrap();
-        write!(w, r#"<?xml version="1.0"?><w:document {NS}><w:body>{body}</w:body></w:document>"#).unwrap();
+        write!(
+            w,
+            r#"<?xml version="1.0"?><w:document {NS}><w:body>{body}</w:body></w:document>"#
+        )
+        .unwrap();
         w.start_file("word/styles.xml", o).unwrap();
         write!(
             w,
@@ -1046,13 +1092,29 @@ mod tests {
         );
         let d = doc(&body);
         let kinds: Vec<String> = d.blocks.iter().map(|b| format!("{:?}", b.kind)).collect();
-        assert!(kinds[0].contains("Heading { level: 2, text: \"Employment\""), "{kinds:?}");
-        assert!(kinds[1].contains("Paragraph { text: \"Hello & welcome\""), "{kinds:?}");
-        assert!(kinds[2].contains("ListItem { text: \"item\", marker: \"•\", level: 2"), "{kinds:?}");
-        assert!(kinds[3].contains("Heading { level: 1, text: \"Outline\""), "{kinds:?}");
+        assert!(
+            kinds[0].contains("Heading { level: 2, text: \"Employment\""),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds[1].contains("Paragraph { text: \"Hello & welcome\""),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds[2].contains("ListItem { text: \"item\", marker: \"•\", level: 2"),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds[3].contains("Heading { level: 1, text: \"Outline\""),
+            "{kinds:?}"
+        );
         assert_eq!(d.title.as_deref(), Some("The Title"));
         assert_eq!(d.blocks[1].source.paragraph, Some(2));
-        assert_eq!(d.blocks[2].source.paragraph, Some(4), "empty paragraphs are counted");
+        assert_eq!(
+            d.blocks[2].source.paragraph,
+            Some(4),
+            "empty paragraphs are counted"
+        );
     }
 
     #[test]
@@ -1082,7 +1144,10 @@ mod tests {
             tc(&p("Lead")),
             tc(&p("By when"))
         );
-        let section = format!("<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr>{}</w:tc></w:tr>", p("Outcome 2: carers"));
+        let section = format!(
+            "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr>{}</w:tc></w:tr>",
+            p("Outcome 2: carers")
+        );
         let r1 = format!(
             "<w:tr>{}<w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>{}</w:tc>{}</w:tr>",
             tc(&format!(
@@ -1110,7 +1175,10 @@ mod tests {
         assert_eq!(rows.len(), 6);
         assert!(rows[0].header);
         assert_eq!(rows[1].texts(), vec!["Outcome 2: carers"]);
-        assert_eq!(rows[2].texts(), vec!["First action\n• bullet one", "HHAS", "2009"]);
+        assert_eq!(
+            rows[2].texts(),
+            vec!["First action\n• bullet one", "HHAS", "2009"]
+        );
         assert!(!rows[2].cells[1].merged);
         assert_eq!(rows[3].texts(), vec!["Second\na | b\nc", "HHAS", "2010"]);
         assert!(rows[3].cells[1].merged);
@@ -1125,7 +1193,8 @@ mod tests {
     fn bad_containers() {
         // a zip that is not Word
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        w.start_file("foo.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file("foo.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
         w.write_all(b"hi").unwrap();
         let z = w.finish().unwrap().into_inner();
         let e = read(&z, &Options::default()).unwrap_err();
@@ -1137,7 +1206,10 @@ mod tests {
         assert!(matches!(e, Error::Corrupt { .. }), "{e}");
         // malformed XML
         let d = docx("<w:p><w:r><w:t>x</w:r></w:p>");
-        assert!(matches!(read(&d, &Options::default()), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            read(&d, &Options::default()),
+            Err(Error::Corrupt { .. })
+        ));
     }
 
     #[test]

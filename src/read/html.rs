@@ -46,7 +46,10 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
 /// Bytes to text: BOM, then `<meta charset>`, then UTF-8, else Windows-1252.
 fn decode(bytes: &[u8]) -> String {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     if let Some(i) = head.find("charset=") {
@@ -61,25 +64,76 @@ fn decode(bytes: &[u8]) -> String {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
 fn ignored(name: &str) -> bool {
     matches!(
         name,
-        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "select" | "button"
-            | "input" | "textarea" | "head" | "canvas" | "audio" | "video"
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "select"
+            | "button"
+            | "input"
+            | "textarea"
+            | "head"
+            | "canvas"
+            | "audio"
+            | "video"
     )
 }
 
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "nav" | "aside" | "blockquote"
-            | "ul" | "ol" | "dl" | "dt" | "dd" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "address"
-            | "figure" | "figcaption" | "form" | "fieldset" | "details" | "summary" | "hr" | "center"
-            | "body" | "html" | "caption" | "legend" | "tr" | "tbody" | "thead" | "tfoot"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "blockquote"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "pre"
+            | "address"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "fieldset"
+            | "details"
+            | "summary"
+            | "hr"
+            | "center"
+            | "body"
+            | "html"
+            | "caption"
+            | "legend"
+            | "tr"
+            | "tbody"
+            | "thead"
+            | "tfoot"
     )
 }
 
@@ -118,7 +172,10 @@ fn gather(n: NodeRef<'_, Node>, out: &mut String, depth: usize, skip_lists: bool
                 if pre {
                     out.push_str(t);
                 } else {
-                    out.extend(t.chars().map(|ch| if ch.is_whitespace() { ' ' } else { ch }));
+                    out.extend(
+                        t.chars()
+                            .map(|ch| if ch.is_whitespace() { ' ' } else { ch }),
+                    );
                 }
             }
             Node::Element(e) => {
@@ -281,7 +338,11 @@ fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32) -> Table {
         });
     }
     // a later row repeating a header row word for word is a repeated header
-    let headers: Vec<Vec<&str>> = rows.iter().filter(|r| r.header).map(|r| r.texts()).collect();
+    let headers: Vec<Vec<&str>> = rows
+        .iter()
+        .filter(|r| r.header)
+        .map(|r| r.texts())
+        .collect();
     let repeated: Vec<bool> = rows
         .iter()
         .map(|r| !r.header && r.cells.len() > 1 && headers.contains(&r.texts()))
@@ -333,7 +394,12 @@ impl Walker {
         }
         for c in n.children() {
             match c.value() {
-                Node::Text(t) => self.inline.extend(t.chars().map(|ch| if ch.is_whitespace() { ' ' } else { ch })),
+                Node::Text(t) => {
+                    self.inline.extend(
+                        t.chars()
+                            .map(|ch| if ch.is_whitespace() { ' ' } else { ch }),
+                    )
+                }
                 Node::Element(e) => {
                     let name = e.name();
                     if name == "head" {
@@ -363,7 +429,8 @@ impl Walker {
                                 self.push_prose(BlockKind::Heading { level, text });
                             }
                         }
-                        "p" | "dt" | "dd" | "caption" | "figcaption" | "summary" | "legend" | "address" | "pre" => {
+                        "p" | "dt" | "dd" | "caption" | "figcaption" | "summary" | "legend"
+                        | "address" | "pre" => {
                             self.flush();
                             let mut s = String::new();
                             gather(c, &mut s, depth + 1, false, name == "pre");
@@ -417,7 +484,22 @@ impl Walker {
                             // inline element: its text joins the running paragraph, unless it
                             // hides block structure (a table or list inside a link, say)
                             let has_block = c.descendants().skip(1).any(|d| {
-                                matches!(elem_name(&d), Some("table" | "ul" | "ol" | "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
+                                matches!(
+                                    elem_name(&d),
+                                    Some(
+                                        "table"
+                                            | "ul"
+                                            | "ol"
+                                            | "p"
+                                            | "div"
+                                            | "h1"
+                                            | "h2"
+                                            | "h3"
+                                            | "h4"
+                                            | "h5"
+                                            | "h6"
+                                    )
+                                )
                             });
                             if has_block {
                                 self.block(c, depth + 1);
@@ -452,7 +534,11 @@ impl Walker {
                         } else {
                             "•".to_string()
                         };
-                        self.push_prose(BlockKind::ListItem { text, marker, level });
+                        self.push_prose(BlockKind::ListItem {
+                            text,
+                            marker,
+                            level,
+                        });
                     }
                     for sub in li.children() {
                         if matches!(elem_name(&sub), Some("ul" | "ol")) {
@@ -482,28 +568,53 @@ mod tests {
             <ol start=3><li>three</ol></body></html>");
         assert_eq!(d.title.as_deref(), Some("Carers Plan"));
         let k: Vec<String> = d.blocks.iter().map(|b| format!("{:?}", b.kind)).collect();
-        assert!(k[0].contains("Heading { level: 1, text: \"Strategy\""), "{k:?}");
-        assert!(k[1].contains("Paragraph { text: \"Intro bold\\nnext line\""), "{k:?}");
+        assert!(
+            k[0].contains("Heading { level: 1, text: \"Strategy\""),
+            "{k:?}"
+        );
+        assert!(
+            k[1].contains("Paragraph { text: \"Intro bold\\nnext line\""),
+            "{k:?}"
+        );
         assert!(k[2].contains("Paragraph { text: \"loose text\""), "{k:?}");
-        assert!(k[3].contains("ListItem { text: \"one\", marker: \"•\", level: 1"), "{k:?}");
-        assert!(k[4].contains("ListItem { text: \"sub\", marker: \"•\", level: 2"), "{k:?}");
+        assert!(
+            k[3].contains("ListItem { text: \"one\", marker: \"•\", level: 1"),
+            "{k:?}"
+        );
+        assert!(
+            k[4].contains("ListItem { text: \"sub\", marker: \"•\", level: 2"),
+            "{k:?}"
+        );
         assert!(k[5].contains("ListItem { text: \"two\""), "{k:?}");
-        assert!(k[6].contains("ListItem { text: \"three\", marker: \"3.\""), "{k:?}");
+        assert!(
+            k[6].contains("ListItem { text: \"three\", marker: \"3.\""),
+            "{k:?}"
+        );
         assert_eq!(k.len(), 7);
         assert_eq!(d.blocks[3].source.paragraph, Some(4));
     }
 
     #[test]
     fn tables_spans_headers() {
-        let d = doc("<table><caption>Plan</caption><thead><tr><th>Action<th>Lead<th>Due</thead>\
+        let d = doc(
+            "<table><caption>Plan</caption><thead><tr><th>Action<th>Lead<th>Due</thead>\
             <tr><td colspan=3>Outcome 1: breaks</td></tr>\
             <tr><td>Do a<ul><li>x</li><li>y</li></ul><td rowspan=2>HHAS<td>2012\
             <tr><td>Do b<table><tr><td>n1</td><td>n2</td></tr></table><td>2013\
             <tr><th>Action<th>Lead<th>Due\
-            <tr><td colspan=2>wide<td>z</table>");
+            <tr><td colspan=2>wide<td>z</table>",
+        );
         assert!(matches!(&d.blocks[0].kind, BlockKind::Paragraph { text } if text == "Plan"));
-        let BlockKind::Table(t) = &d.blocks[1].kind else { panic!("{:?}", d.blocks) };
-        assert_eq!(d.blocks.iter().filter(|b| matches!(b.kind, BlockKind::Table(_))).count(), 1);
+        let BlockKind::Table(t) = &d.blocks[1].kind else {
+            panic!("{:?}", d.blocks)
+        };
+        assert_eq!(
+            d.blocks
+                .iter()
+                .filter(|b| matches!(b.kind, BlockKind::Table(_)))
+                .count(),
+            1
+        );
         let r = &t.rows;
         assert!(r[0].header);
         assert_eq!(r[1].texts(), vec!["Outcome 1: breaks"]);
@@ -518,8 +629,12 @@ mod tests {
 
     #[test]
     fn rowspan_at_row_end_and_gaps() {
-        let d = doc("<table><tr><td>a<td>b<td rowspan=3>c</tr><tr><td>d<td>e</tr><tr><td>f</tr></table>");
-        let BlockKind::Table(t) = &d.blocks[0].kind else { panic!() };
+        let d = doc(
+            "<table><tr><td>a<td>b<td rowspan=3>c</tr><tr><td>d<td>e</tr><tr><td>f</tr></table>",
+        );
+        let BlockKind::Table(t) = &d.blocks[0].kind else {
+            panic!()
+        };
         assert_eq!(t.rows[1].texts(), vec!["d", "e", "c"]);
         assert_eq!(t.rows[2].texts(), vec!["f", "", "c"]);
     }

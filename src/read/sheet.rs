@@ -36,8 +36,11 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
             if contains(bytes, &utf16le("EncryptedPackage")) {
                 return Err(encrypted());
             }
-            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| calamine_error("XLS", &e.to_string()))?;
-            let sheets = collect(&mut wb, "XLS", |wb, name| wb.worksheet_merge_cells(name).unwrap_or_default())?;
+            let mut wb: Xls<_> =
+                Xls::new(Cursor::new(bytes)).map_err(|e| calamine_error("XLS", &e.to_string()))?;
+            let sheets = collect(&mut wb, "XLS", |wb, name| {
+                wb.worksheet_merge_cells(name).unwrap_or_default()
+            })?;
             Ok(build(None, sheets))
         }
         Format::Ods => {
@@ -59,9 +62,14 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
                     detail: "the zip has no content.xml: not an OpenDocument spreadsheet".into(),
                 });
             };
-            let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| calamine_error("ODS", &e.to_string()))?;
+            let mut wb: Ods<_> =
+                Ods::new(Cursor::new(bytes)).map_err(|e| calamine_error("ODS", &e.to_string()))?;
             let sheets = collect(&mut wb, "ODS", |_, name| {
-                merges.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone()).unwrap_or_default()
+                merges
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default()
             })?;
             Ok(build(title, sheets))
         }
@@ -88,9 +96,12 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
                 }
                 Ok(())
             })?;
-            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| calamine_error("XLSX", &e.to_string()))?;
+            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+                .map_err(|e| calamine_error("XLSX", &e.to_string()))?;
             let sheets = collect(&mut wb, "XLSX", |wb, name| {
-                wb.worksheet_merge_cells(name).and_then(|r| r.ok()).unwrap_or_default()
+                wb.worksheet_merge_cells(name)
+                    .and_then(|r| r.ok())
+                    .unwrap_or_default()
             })?;
             Ok(build(title, sheets))
         }
@@ -103,7 +114,8 @@ pub const MAX_CELLS: u64 = 5_000_000;
 
 fn read_small(r: &mut dyn std::io::Read, format: &'static str, budget: &Budget) -> Result<Vec<u8>> {
     let mut v = Vec::new();
-    r.read_to_end(&mut v).map_err(|e| zipsafe::io_error(format, budget, &e))?;
+    r.read_to_end(&mut v)
+        .map_err(|e| zipsafe::io_error(format, budget, &e))?;
     Ok(v)
 }
 
@@ -164,8 +176,14 @@ fn xlsx_extent<R: std::io::BufRead>(input: R, name: &str, budget: &Budget) -> Re
     let mut ext = Extent::default();
     loop {
         match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(ref e)) | Ok(Event::Empty(ref e)) if e.local_name().as_ref() == b"c" => {
-                if let Some(a) = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"r") {
+            Ok(Event::Start(ref e)) | Ok(Event::Empty(ref e))
+                if e.local_name().as_ref() == b"c" =>
+            {
+                if let Some(a) = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == b"r")
+                {
                     if let Some((r, c)) = parse_ref(&a.value) {
                         ext.add(r, c);
                     }
@@ -235,7 +253,11 @@ where
 pub fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
-        Data::String(s) => s.replace("\r\n", "\n").replace('\r', "\n").trim().to_string(),
+        Data::String(s) => s
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .trim()
+            .to_string(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => fmt_float(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -452,7 +474,10 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
 
 /// Merged ranges per sheet from an ODS `content.xml` (calamine does not report them), refusing
 /// sheets whose non-empty cells (repeats expanded) span too large a rectangle.
-fn ods_scan<R: std::io::BufRead>(input: R, budget: &Budget) -> Result<Vec<(String, Vec<Dimensions>)>> {
+fn ods_scan<R: std::io::BufRead>(
+    input: R,
+    budget: &Budget,
+) -> Result<Vec<(String, Vec<Dimensions>)>> {
     let mut out: Vec<(String, Vec<Dimensions>)> = Vec::new();
     let mut reader = quick_xml::Reader::from_reader(input);
     let mut buf = Vec::new();
@@ -465,7 +490,11 @@ fn ods_scan<R: std::io::BufRead>(input: R, budget: &Budget) -> Result<Vec<(Strin
         e.attributes()
             .flatten()
             .find(|a| a.key.as_ref() == key)
-            .and_then(|a| std::str::from_utf8(&a.value).ok().and_then(|v| v.parse().ok()))
+            .and_then(|a| {
+                std::str::from_utf8(&a.value)
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+            })
     };
     loop {
         let ev = match reader.read_event_into(&mut buf) {
@@ -486,7 +515,9 @@ fn ods_scan<R: std::io::BufRead>(input: R, budget: &Budget) -> Result<Vec<(Strin
                                 .find(|a| a.key.as_ref() == b"table:name")
                                 .map(|a| {
                                     let raw = String::from_utf8_lossy(&a.value).into_owned();
-                                    quick_xml::escape::unescape(&raw).map(|c| c.into_owned()).unwrap_or(raw)
+                                    quick_xml::escape::unescape(&raw)
+                                        .map(|c| c.into_owned())
+                                        .unwrap_or(raw)
                                 })
                                 .unwrap_or_default();
                             if let Some((n, _)) = out.last() {
@@ -508,16 +539,25 @@ fn ods_scan<R: std::io::BufRead>(input: R, budget: &Budget) -> Result<Vec<(Strin
                         let rep = get(e, b"table:number-columns-repeated").unwrap_or(1).max(1);
                         let cs = get(e, b"table:number-columns-spanned").unwrap_or(1).max(1);
                         let rs = get(e, b"table:number-rows-spanned").unwrap_or(1).max(1);
-                        let has_value = e.attributes().flatten().any(|a| a.key.as_ref() == b"office:value-type");
+                        let has_value = e
+                            .attributes()
+                            .flatten()
+                            .any(|a| a.key.as_ref() == b"office:value-type");
                         if has_value {
                             ext.add(row, col);
-                            ext.add(row.saturating_add(row_repeat - 1), col.saturating_add(rep - 1));
+                            ext.add(
+                                row.saturating_add(row_repeat - 1),
+                                col.saturating_add(rep - 1),
+                            );
                         }
                         if (cs > 1 || rs > 1) && row < u32::MAX as u64 && col < u32::MAX as u64 {
                             if let Some((_, m)) = out.last_mut() {
                                 let end_r = (row + rs - 1).min(u32::MAX as u64);
                                 let end_c = (col + cs - 1).min(u32::MAX as u64);
-                                m.push(Dimensions::new((row as u32, col as u32), (end_r as u32, end_c as u32)));
+                                m.push(Dimensions::new(
+                                    (row as u32, col as u32),
+                                    (end_r as u32, end_c as u32),
+                                ));
                             }
                         }
                         col = col.saturating_add(rep);
@@ -557,8 +597,14 @@ mod tests {
         assert_eq!(cell_text(&Data::String(" x\r\ny ".into())), "x\ny");
         let d = calamine::ExcelDateTime::new(40999.0, calamine::ExcelDateTimeType::DateTime, false);
         assert_eq!(cell_text(&Data::DateTime(d)), "31/03/2012");
-        assert_eq!(cell_text(&Data::DateTimeIso("2012-03-31T00:00:00".into())), "31/03/2012");
-        assert_eq!(cell_text(&Data::DateTimeIso("2012-03-31".into())), "31/03/2012");
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2012-03-31T00:00:00".into())),
+            "31/03/2012"
+        );
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2012-03-31".into())),
+            "31/03/2012"
+        );
     }
 
     fn range(rows: &[&[&str]]) -> Range<Data> {
@@ -593,7 +639,9 @@ mod tests {
         ];
         let d = build(None, vec![("Plan".into(), r, merges)]);
         assert!(matches!(&d.blocks[0].kind, BlockKind::Heading { text, .. } if text == "Plan"));
-        let BlockKind::Table(t) = &d.blocks[1].kind else { panic!() };
+        let BlockKind::Table(t) = &d.blocks[1].kind else {
+            panic!()
+        };
         assert_eq!(t.rows.len(), 5);
         assert_eq!(t.rows[0].texts(), vec!["Carers action plan 2012"]);
         assert_eq!(t.rows[2].texts(), vec!["Outcome 1: breaks"]);
@@ -602,9 +650,17 @@ mod tests {
         assert!(!t.rows[3].cells[1].merged);
         assert_eq!(t.rows[4].source.cell.as_deref(), Some("A5"));
         assert_eq!(t.rows[4].source.sheet.as_deref(), Some("Plan"));
-        assert_eq!(t.rows[4].cells[2].source.as_ref().and_then(|s| s.cell.as_deref()), Some("C5"));
+        assert_eq!(
+            t.rows[4].cells[2]
+                .source
+                .as_ref()
+                .and_then(|s| s.cell.as_deref()),
+            Some("C5")
+        );
         assert_eq!(t.rows[4].source.row, Some(5));
-        let BlockKind::Table(t2) = &d.blocks[2].kind else { panic!() };
+        let BlockKind::Table(t2) = &d.blocks[2].kind else {
+            panic!()
+        };
         assert_eq!(t2.rows[0].source.cell.as_deref(), Some("A7"));
         assert_eq!(t2.rows[0].source.table, Some(2));
         assert_eq!(t2.rows[0].source.row, Some(1));
@@ -621,7 +677,13 @@ mod tests {
         let m = ods_scan(&xml[..], &Budget::unlimited()).unwrap();
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].0, "Plan & more");
-        assert_eq!(m[0].1, vec![Dimensions::new((2, 2), (2, 4)), Dimensions::new((3, 0), (4, 0))]);
+        assert_eq!(
+            m[0].1,
+            vec![
+                Dimensions::new((2, 2), (2, 4)),
+                Dimensions::new((3, 0), (4, 0))
+            ]
+        );
     }
 
     #[test]
@@ -630,19 +692,32 @@ mod tests {
         assert_eq!(parse_ref(b"XFD1048576"), Some((1048575, 16383)));
         assert_eq!(parse_ref(b"7"), None);
         let xml = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
-        let e = xlsx_extent(&xml[..], "xl/worksheets/sheet1.xml", &Budget::unlimited()).unwrap_err();
+        let e =
+            xlsx_extent(&xml[..], "xl/worksheets/sheet1.xml", &Budget::unlimited()).unwrap_err();
         assert!(matches!(e, Error::Limit(_)), "{e}");
         let ods = br#"<table:table table:name="S"><table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="string" table:number-columns-repeated="1000"/></table:table-row></table:table>"#;
-        assert!(matches!(ods_scan(&ods[..], &Budget::unlimited()), Err(Error::Limit(_))));
+        assert!(matches!(
+            ods_scan(&ods[..], &Budget::unlimited()),
+            Err(Error::Limit(_))
+        ));
     }
 
     #[test]
     fn bad_workbooks() {
         let o = Options::default();
-        assert!(matches!(read(b"PK\x03\x04garbage", Format::Xlsx, &o), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            read(b"PK\x03\x04garbage", Format::Xlsx, &o),
+            Err(Error::Corrupt { .. })
+        ));
         let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         ole.extend(utf16le("EncryptedPackage"));
-        assert!(matches!(read(&ole, Format::Xls, &o), Err(Error::Encrypted(_))));
-        assert!(matches!(read(&[0xD0, 0xCF, 0x11, 0xE0, 1, 2, 3], Format::Xls, &o), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            read(&ole, Format::Xls, &o),
+            Err(Error::Encrypted(_))
+        ));
+        assert!(matches!(
+            read(&[0xD0, 0xCF, 0x11, 0xE0, 1, 2, 3], Format::Xls, &o),
+            Err(Error::Corrupt { .. })
+        ));
     }
 }

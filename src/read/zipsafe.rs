@@ -131,6 +131,9 @@ impl<'f, R: Read> Limited<zip::read::ZipFile<'f, R>> {
     }
 }
 
+/// The budgeted reader over one entry of an archive held in memory.
+pub type EntryReader<'z, 'a> = Limited<zip::read::ZipFile<'z, Cursor<&'a [u8]>>>;
+
 /// True when an io error (possibly wrapped by a parser) was raised by the budget.
 pub fn is_limit_error(e: &io::Error) -> bool {
     e.to_string().contains(LIMIT_MARKER)
@@ -169,7 +172,7 @@ impl<'a> SafeZip<'a> {
     }
 
     /// A budgeted streaming reader over one entry, or `None` when there is no such entry.
-    pub fn entry(&mut self, name: &str) -> Result<Option<Limited<zip::read::ZipFile<'_, Cursor<&'a [u8]>>>>> {
+    pub fn entry(&mut self, name: &str) -> Result<Option<EntryReader<'_, 'a>>> {
         let budget = Rc::clone(&self.budget);
         let format = self.format;
         match self.archive.by_name(name) {
@@ -280,7 +283,10 @@ mod tests {
 
     #[test]
     fn reads_within_budget() {
-        let z = zip_of(&[("a.xml", b"hello"), ("b.xml", b"world")], zip::CompressionMethod::Deflated);
+        let z = zip_of(
+            &[("a.xml", b"hello"), ("b.xml", b"world")],
+            zip::CompressionMethod::Deflated,
+        );
         let mut s = SafeZip::open(&z, "DOCX", 100).unwrap();
         assert_eq!(s.read_entry("a.xml").unwrap().unwrap(), b"hello");
         assert!(s.read_entry("c.xml").unwrap().is_none());
@@ -299,7 +305,10 @@ mod tests {
     #[test]
     fn bomb_is_refused() {
         let zeros = vec![0u8; 4 << 20];
-        let z = zip_of(&[("word/document.xml", &zeros)], zip::CompressionMethod::Deflated);
+        let z = zip_of(
+            &[("word/document.xml", &zeros)],
+            zip::CompressionMethod::Deflated,
+        );
         assert!(z.len() < 100_000);
         let mut s = SafeZip::open(&z, "DOCX", 1 << 20).unwrap();
         let e = s.check_all().unwrap_err();
@@ -310,17 +319,30 @@ mod tests {
     #[test]
     fn bomb_is_refused_by_ratio_under_default_limit() {
         let zeros = vec![b' '; 40 << 20];
-        let z = zip_of(&[("word/document.xml", &zeros)], zip::CompressionMethod::Deflated);
+        let z = zip_of(
+            &[("word/document.xml", &zeros)],
+            zip::CompressionMethod::Deflated,
+        );
         let mut s = SafeZip::open(&z, "DOCX", 512 << 20).unwrap();
         let e = s.check_all().unwrap_err();
-        assert!(e.to_string().contains("word/document.xml expands more than"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("word/document.xml expands more than"),
+            "{e}"
+        );
     }
 
     #[test]
     fn garbage_and_truncated_are_corrupt() {
-        assert!(matches!(SafeZip::open(b"PK\x03\x04 nonsense", "DOCX", 10), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            SafeZip::open(b"PK\x03\x04 nonsense", "DOCX", 10),
+            Err(Error::Corrupt { .. })
+        ));
         let z = zip_of(&[("a.xml", b"hello")], zip::CompressionMethod::Deflated);
         let cut = &z[..z.len() / 2];
-        assert!(matches!(SafeZip::open(cut, "XLSX", 10), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            SafeZip::open(cut, "XLSX", 10),
+            Err(Error::Corrupt { .. })
+        ));
     }
 }
