@@ -631,26 +631,23 @@ impl<'s> Body<'s> {
                         self.start(&e, false);
                     }
                 }
-                Event::Empty(e)
-                    if !skipped(e.local_name().as_ref()) => {
-                        self.start(&e, true);
-                    }
+                Event::Empty(e) if !skipped(e.local_name().as_ref()) => {
+                    self.start(&e, true);
+                }
                 Event::End(e) => self.end(e.local_name().as_ref()),
-                Event::Text(t)
-                    if self.in_t && !self.run_hidden => {
-                        if let Some(p) = self.para.as_mut() {
-                            match t.unescape() {
-                                Ok(s) => p.text.push_str(&s),
-                                Err(_) => p.text.push_str(&String::from_utf8_lossy(&t)),
-                            }
+                Event::Text(t) if self.in_t && !self.run_hidden => {
+                    if let Some(p) = self.para.as_mut() {
+                        match t.unescape() {
+                            Ok(s) => p.text.push_str(&s),
+                            Err(_) => p.text.push_str(&String::from_utf8_lossy(&t)),
                         }
                     }
-                Event::CData(t)
-                    if self.in_t && !self.run_hidden => {
-                        if let Some(p) = self.para.as_mut() {
-                            p.text.push_str(&String::from_utf8_lossy(&t));
-                        }
+                }
+                Event::CData(t) if self.in_t && !self.run_hidden => {
+                    if let Some(p) = self.para.as_mut() {
+                        p.text.push_str(&String::from_utf8_lossy(&t));
                     }
+                }
                 Event::Eof => break,
                 _ => {}
             }
@@ -704,11 +701,13 @@ impl<'s> Body<'s> {
             b"rPr" if !empty && !self.in_ppr => self.in_rpr = true,
             b"vanish" if self.in_rpr => self.run_hidden = on_off(e),
             b"tab" | b"ptab" if !self.in_ppr => self.push_text(" "),
-            b"br" | b"cr" if !self.in_ppr
+            b"br" | b"cr"
+                if !self.in_ppr
                 // a page break is layout, not a line of the text
-                && attr(e, b"type").as_deref() != Some("page") => {
-                    self.push_text("\n")
-                }
+                && attr(e, b"type").as_deref() != Some("page") =>
+            {
+                self.push_text("\n")
+            }
             b"noBreakHyphen" if !self.in_ppr => self.push_text("-"),
             b"tbl" => {
                 if self.para.is_some() {
