@@ -1,10 +1,309 @@
-//! Reader stub: replaced by the full reader (see the issue tracker).
+//! PDF reader with layout analysis.
+//!
+//! pdf-extract's [`pdf_extract::OutputDev`] callbacks give positioned glyphs and the page's
+//! paths ([`glyphs`]). Per page: ruled tables from the rules ([`ruled`]); running headers and
+//! footers removed ([`pages`]); glyphs grouped into lines ([`lines`]); borderless tables from
+//! text alignment ([`borderless`]); the rest into headings, paragraphs and list items in reading
+//! order, two-column pages included ([`blocks`]). Tables continued over a page break are stitched
+//! into one ([`ptable`]).
+//!
+//! Every page is parsed inside `catch_unwind`: a page that makes the parser panic is skipped,
+//! the others are kept. A time budget (`limits.timeout_secs`) and a page limit apply.
 
-use crate::document::Document;
+pub mod blocks;
+pub mod borderless;
+pub mod glyphs;
+pub mod lines;
+pub mod pages;
+pub mod ptable;
+pub mod ruled;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use crate::document::{Block, BlockKind, Document, Source};
 use crate::error::{Error, Result};
 use crate::Options;
 
+use blocks::{PBlock, PKind};
+use glyphs::{Collector, Glyph, PageData};
+use lines::{group_lines, Line};
+use ptable::PTable;
+
 /// Read the bytes into a document.
-pub fn read(_bytes: &[u8], _opts: &Options) -> Result<Document> {
-    Err(Error::Unsupported("this build cannot read PDF files yet".into()))
+pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
+    let start = Instant::now();
+    let deadline = start.checked_add(Duration::from_secs(opts.limits.timeout_secs.max(1)));
+    let doc = load(bytes)?;
+    let page_ids = doc.get_pages();
+    let npages = page_ids.len();
+    if npages == 0 {
+        return Err(Error::Corrupt { format: "PDF", detail: "the document has no pages".into() });
+    }
+    if npages as u64 > u64::from(opts.limits.max_pages) {
+        return Err(Error::Limit(format!(
+            "the PDF has {npages} pages, over the limit of {} (raise it with --max-pages)",
+            opts.limits.max_pages
+        )));
+    }
+    let title = info_title(&doc);
+    let mut col = Collector::new(deadline);
+    let mut failures: Vec<String> = Vec::new();
+    for &num in page_ids.keys() {
+        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(&doc, &mut col, num)));
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                col.abandon_page();
+                if col.timed_out {
+                    return Err(Error::Limit(format!(
+                        "reading the PDF took longer than the {} s budget (stopped at page {num} of {npages})",
+                        opts.limits.timeout_secs
+                    )));
+                }
+                failures.push(format!("page {num}: {e}"));
+            }
+            Err(p) => {
+                col.abandon_page();
+                failures.push(format!("page {num}: {}", panic_message(&p)));
+            }
+        }
+    }
+    if col.pages.is_empty() {
+        return Err(match failures.first() {
+            Some(f) => Error::ParserPanic { format: "pdf", detail: f.clone() },
+            None => Error::NoText,
+        });
+    }
+    if col.pages.iter().all(|p| p.glyphs.iter().all(Glyph::is_space)) {
+        if failures.is_empty() {
+            return Err(Error::NoText);
+        }
+        return Err(Error::ParserPanic {
+            format: "pdf",
+            detail: format!("no text could be read; {} page(s) failed, first: {}", failures.len(), failures[0]),
+        });
+    }
+    let mut document = assemble(col.pages);
+    document.pages = Some(npages as u32);
+    if title.is_some() {
+        document.title = title;
+    }
+    Ok(document)
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "internal panic".to_string()
+    }
+}
+
+fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
+    let loaded = catch_unwind(|| pdf_extract::Document::load_mem(bytes));
+    let mut doc = match loaded {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return Err(load_error(e)),
+        Err(p) => return Err(Error::ParserPanic { format: "pdf", detail: panic_message(&p) }),
+    };
+    if doc.is_encrypted() {
+        let r = catch_unwind(AssertUnwindSafe(|| doc.decrypt("")));
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(load_error(e)),
+            Err(p) => return Err(Error::ParserPanic { format: "pdf", detail: panic_message(&p) }),
+        }
+    }
+    Ok(doc)
+}
+
+fn load_error(e: pdf_extract::Error) -> Error {
+    let msg = e.to_string();
+    let lower = msg.to_lowercase();
+    if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt") {
+        Error::Encrypted(format!(
+            "the PDF needs a password to open ({msg}); remove it first, e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
+        ))
+    } else {
+        Error::Corrupt { format: "PDF", detail: msg }
+    }
+}
+
+fn info_title(doc: &pdf_extract::Document) -> Option<String> {
+    let info = doc.trailer.get(b"Info").ok()?;
+    let dict = match info {
+        pdf_extract::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        pdf_extract::Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let bytes = match dict.get(b"Title").ok()? {
+        pdf_extract::Object::String(b, _) => b.clone(),
+        _ => return None,
+    };
+    let s = if bytes.starts_with(&[0xFE, 0xFF]) {
+        let u: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16_lossy(&u)
+    } else {
+        bytes.iter().map(|&b| b as char).collect()
+    };
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty() || s.to_lowercase() == "untitled" {
+        None
+    } else {
+        Some(s)
+    }
+}
+
+/// One item of a page in reading order.
+enum Item {
+    Table(PTable),
+    Text(PBlock, u32),
+}
+
+fn item_top(i: &Item) -> f32 {
+    match i {
+        Item::Table(t) => t.top,
+        Item::Text(b, _) => b.top,
+    }
+}
+
+/// Body text size: the most common glyph size.
+fn body_size(pages: &[PageData]) -> f32 {
+    let mut counts: std::collections::HashMap<i32, usize> = Default::default();
+    for p in pages {
+        for g in &p.glyphs {
+            *counts.entry((g.size * 2.0).round() as i32).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|&(s, n)| (n, -s)).map(|(s, _)| s as f32 / 2.0).unwrap_or(10.0)
+}
+
+/// Pages of glyphs and rules -> document.
+pub fn assemble(pages: Vec<PageData>) -> Document {
+    let body = body_size(&pages);
+    // Per page: ruled tables first (their glyphs are consumed), then lines of the rest.
+    let mut per_page: Vec<(u32, f32, f32, Vec<PTable>, Vec<glyphs::Rect>)> = Vec::new();
+    let mut page_lines: Vec<(f32, Vec<Line>)> = Vec::new();
+    for p in pages {
+        let grids = ruled::find_grids(&p.segs);
+        let mut inside: Vec<Vec<Glyph>> = vec![Vec::new(); grids.len()];
+        let mut free = Vec::new();
+        for g in p.glyphs {
+            match grids.iter().position(|gr| gr.cell_at(g.cx(), g.cy()).is_some()) {
+                Some(k) => inside[k].push(g),
+                None => free.push(g),
+            }
+        }
+        let tables: Vec<PTable> = grids
+            .iter()
+            .zip(inside)
+            .map(|(gr, gs)| ruled::build(gr, gs, p.number))
+            .filter(|t| !t.rows.is_empty())
+            .collect();
+        page_lines.push((p.height, group_lines(free)));
+        per_page.push((p.number, p.width, p.height, tables, p.dots));
+    }
+    pages::remove_furniture(&mut page_lines);
+
+    let mut items_per_page: Vec<Vec<Item>> = Vec::new();
+    for ((number, width, _h, ruled_tables, dots), (_, lines)) in per_page.into_iter().zip(page_lines) {
+        let (bl_tables, rest) = borderless::find(lines, number);
+        let mut items: Vec<Item> = ruled_tables.into_iter().chain(bl_tables).map(Item::Table).collect();
+        let prose = blocks::blocks(rest, width, &dots, body);
+        // Tables go into the flow by their top; prose keeps its own (column) order.
+        let mut out: Vec<Item> = Vec::new();
+        items.sort_by(|a, b| item_top(a).total_cmp(&item_top(b)));
+        let mut tables = items.into_iter().peekable();
+        for b in prose {
+            while tables.peek().is_some_and(|t| item_top(t) <= b.top) {
+                if let Some(t) = tables.next() {
+                    out.push(t);
+                }
+            }
+            out.push(Item::Text(b, number));
+        }
+        out.extend(tables);
+        items_per_page.push(out);
+    }
+
+    // Stitch tables over page breaks.
+    let mut flat: Vec<Item> = Vec::new();
+    for items in items_per_page {
+        let mut first = true;
+        for it in items {
+            if first {
+                first = false;
+                if let (Some(Item::Table(prev)), Item::Table(next)) = (flat.last_mut(), &it) {
+                    if ptable::continues(prev, next) {
+                        if let Item::Table(next) = it {
+                            ptable::stitch(prev, next);
+                        }
+                        continue;
+                    }
+                }
+            }
+            flat.push(it);
+        }
+    }
+
+    // Heading levels from sizes larger than the body text.
+    let mut heading_sizes: Vec<i32> = flat
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(b, _) if is_heading(b, body) => Some((b.size * 2.0).round() as i32),
+            _ => None,
+        })
+        .collect();
+    heading_sizes.sort_unstable_by(|a, b| b.cmp(a));
+    heading_sizes.dedup();
+
+    let mut blocks_out = Vec::new();
+    let mut title = None;
+    let mut ntables = 0u32;
+    let mut npara = 0u32;
+    for it in flat {
+        match it {
+            Item::Table(t) => {
+                ntables += 1;
+                let source = Source {
+                    page: Some(t.page),
+                    table: Some(ntables),
+                    y: Some((t.top * 10.0).round() / 10.0),
+                    ..Source::default()
+                };
+                blocks_out.push(Block { kind: BlockKind::Table(ptable::to_table(&t, ntables)), source });
+            }
+            Item::Text(b, page) => {
+                npara += 1;
+                let source = Source {
+                    page: Some(page),
+                    paragraph: Some(npara),
+                    y: Some((b.top * 10.0).round() / 10.0),
+                    ..Source::default()
+                };
+                let kind = if is_heading(&b, body) {
+                    let s = (b.size * 2.0).round() as i32;
+                    let level = heading_sizes.iter().position(|&x| x == s).unwrap_or(1) as u8 + 1;
+                    if title.is_none() && level == 1 {
+                        title = Some(b.text.clone());
+                    }
+                    BlockKind::Heading { level: level.min(6), text: b.text }
+                } else {
+                    match b.kind {
+                        PKind::ListItem(marker) => BlockKind::ListItem { text: b.text, marker, level: 1 },
+                        PKind::Paragraph => BlockKind::Paragraph { text: b.text },
+                    }
+                };
+                blocks_out.push(Block { kind, source });
+            }
+        }
+    }
+    Document { title, pages: None, blocks: blocks_out }
+}
+
+fn is_heading(b: &PBlock, body: f32) -> bool {
+    b.kind == PKind::Paragraph && b.size >= body * 1.15 && b.text.chars().count() <= 200
 }
