@@ -74,7 +74,7 @@ fn gutter(units: &[Line], width: f32) -> Option<f32> {
 
 /// Lines of a page (top to bottom, not in tables) -> prose blocks in reading order, each with
 /// the column it came from (0 = full width / single column, 1 = left, 2 = right).
-pub fn blocks(lines: Vec<Line>, width: f32, dots: &[Rect], body: f32) -> Vec<PBlock> {
+pub fn blocks(lines: Vec<Line>, width: f32, dots: &[Rect]) -> Vec<PBlock> {
     let units: Vec<Line> = lines.iter().flat_map(|l| l.pieces(COLUMN_GAP)).collect();
     let g = gutter(&units, width);
     // Flow: a sequence of (column, line).
@@ -120,19 +120,23 @@ pub fn blocks(lines: Vec<Line>, width: f32, dots: &[Rect], body: f32) -> Vec<PBl
         let new_block = match cur.last() {
             None => true,
             Some(prev) => {
-                col != cur_col
+                let flows_on = col != cur_col
+                    && bullet.is_none()
+                    && (line.size - prev.size).abs() <= 0.1 * prev.size
+                    && text.chars().next().is_some_and(|c| c.is_lowercase());
+                (col != cur_col && !flows_on)
                     || bullet.is_some()
                     || (line.size - prev.size).abs() > 0.1 * prev.size
-                    || line.top() - prev.bottom() > 0.5 * line.size
-                    || line.top() < prev.top()
+                    || (col == cur_col && line.top() - prev.bottom() > 0.5 * line.size)
+                    || (col == cur_col && line.top() < prev.top())
                     || (cur_marker.is_some() && line.x0 < text_x0 - 2.0)
             }
         };
         if new_block && !cur.is_empty() {
-            out.push(finish(std::mem::take(&mut cur), cur_marker.take(), dot_marked(&cur_marker)));
+            out.push(finish(std::mem::take(&mut cur), cur_marker.take()));
         }
+        cur_col = col;
         if new_block {
-            cur_col = col;
             cur_marker = bullet;
             text_x0 = if dot {
                 line.x0
@@ -145,14 +149,9 @@ pub fn blocks(lines: Vec<Line>, width: f32, dots: &[Rect], body: f32) -> Vec<PBl
         cur.push(line);
     }
     if !cur.is_empty() {
-        out.push(finish(cur, cur_marker.take(), false));
+        out.push(finish(cur, cur_marker.take()));
     }
-    let _ = body;
     out
-}
-
-fn dot_marked(_m: &Option<String>) -> bool {
-    false
 }
 
 /// Lines of one column segment that share a baseline become one line.
@@ -172,7 +171,7 @@ fn merge_same_baseline(s: Vec<(u8, Line)>) -> Vec<(u8, Line)> {
     out
 }
 
-fn finish(lines: Vec<Line>, marker: Option<String>, _dot: bool) -> PBlock {
+fn finish(lines: Vec<Line>, marker: Option<String>) -> PBlock {
     let right = lines.iter().map(|l| l.x1).fold(0.0, f32::max);
     let tl: Vec<TextLine> = lines.iter().map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size }).collect();
     let mut text = join_lines(&tl, right, " ");

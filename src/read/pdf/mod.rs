@@ -12,6 +12,7 @@
 
 pub mod blocks;
 pub mod borderless;
+pub mod fonts;
 pub mod glyphs;
 pub mod lines;
 pub mod pages;
@@ -102,7 +103,7 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
+pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
     let loaded = catch_unwind(|| pdf_extract::Document::load_mem(bytes));
     let mut doc = match loaded {
         Ok(Ok(d)) => d,
@@ -117,6 +118,7 @@ fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
             Err(p) => return Err(Error::ParserPanic { format: "pdf", detail: panic_message(&p) }),
         }
     }
+    fonts::fix_cid_widths(&mut doc);
     Ok(doc)
 }
 
@@ -212,7 +214,7 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
     for ((number, width, _h, ruled_tables, dots), (_, lines)) in per_page.into_iter().zip(page_lines) {
         let (bl_tables, rest) = borderless::find(lines, number);
         let mut items: Vec<Item> = ruled_tables.into_iter().chain(bl_tables).map(Item::Table).collect();
-        let prose = blocks::blocks(rest, width, &dots, body);
+        let prose = blocks::blocks(rest, width, &dots);
         // Tables go into the flow by their top; prose keeps its own (column) order.
         let mut out: Vec<Item> = Vec::new();
         items.sort_by(|a, b| item_top(a).total_cmp(&item_top(b)));
@@ -241,6 +243,16 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                         if let Item::Table(next) = it {
                             ptable::stitch(prev, next);
                         }
+                        continue;
+                    }
+                }
+                // A paragraph or list item running over the page break.
+                if let (Some(Item::Text(prev, _)), Item::Text(next, _)) = (flat.last_mut(), &it) {
+                    let ends = prev.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
+                    let lower = next.text.chars().next().is_some_and(char::is_lowercase);
+                    if next.kind == PKind::Paragraph && lower && !ends && (next.size - prev.size).abs() <= 0.1 * prev.size {
+                        prev.text.push(' ');
+                        prev.text.push_str(&next.text);
                         continue;
                     }
                 }

@@ -54,18 +54,36 @@ pub fn remove_furniture(pages: &mut [(f32, Vec<Line>)]) {
         .filter(|(k, p)| p.len() >= need && !k.is_empty())
         .map(|(k, _)| k)
         .collect();
+    // Only the runs of furniture lines at the very top and bottom of each page are removed, so a
+    // repeated table header just below a running header stays.
     for (h, lines) in pages.iter_mut() {
         let h = *h;
-        lines.retain(|l| {
-            if !in_band(l, h) {
-                return true;
-            }
-            let k = key(&l.text());
-            if pn.is_match(&k) {
+        let is_furniture = |l: &Line| {
+            if !in_band(l, h) || l.pieces(1.5).len() > 2 {
                 return false;
             }
-            !(repeated.contains(&k) && l.pieces(1.5).len() <= 2)
-        });
+            let k = key(&l.text());
+            pn.is_match(&k) || repeated.contains(&k)
+        };
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|&a, &b| lines[a].y.total_cmp(&lines[b].y));
+        let mut drop = vec![false; lines.len()];
+        for &i in &order {
+            if lines[i].y < 0.5 * h && is_furniture(&lines[i]) {
+                drop[i] = true;
+            } else {
+                break;
+            }
+        }
+        for &i in order.iter().rev() {
+            if lines[i].y >= 0.5 * h && is_furniture(&lines[i]) {
+                drop[i] = true;
+            } else {
+                break;
+            }
+        }
+        let mut it = drop.into_iter();
+        lines.retain(|_| !it.next().unwrap_or(false));
     }
 }
 

@@ -57,6 +57,13 @@ fn row_texts(r: &PRow) -> Vec<String> {
     r.cells.iter().map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()).collect()
 }
 
+/// `row` repeats the header `head` (cells equal, or cut short where a wrapped line was lost).
+fn repeats(head: &[String], row: &[String]) -> bool {
+    head.len() == row.len()
+        && row.iter().filter(|c| !c.is_empty()).count() >= 2
+        && head.iter().zip(row).all(|(h, r)| h == r || (!r.is_empty() && h.starts_with(r.as_str())))
+}
+
 fn starts_lower(s: &str) -> bool {
     s.trim_start().chars().next().is_some_and(|c| c.is_lowercase())
 }
@@ -71,9 +78,10 @@ pub fn continues(prev: &PTable, next: &PTable) -> bool {
 /// joined to the last row; vertically merged cells running over the break are filled down.
 pub fn stitch(prev: &mut PTable, mut next: PTable) {
     let heads: Vec<Vec<String>> = prev.rows.iter().take(2).map(row_texts).collect();
+    if std::env::var("PDF_DEBUG").is_ok() { eprintln!("STITCH heads={:?}\n next0={:?}", heads, next.rows.iter().take(2).map(row_texts).collect::<Vec<_>>()); }
     // Leading rows of `next` that repeat the header.
     let mut k = 0;
-    while k < next.rows.len() && heads.contains(&row_texts(&next.rows[k])) {
+    while k < next.rows.len() && heads.iter().any(|h| repeats(h, &row_texts(&next.rows[k]))) {
         k += 1;
     }
     let ncols = prev.ncols;
