@@ -173,7 +173,7 @@ fn merge_same_baseline(s: Vec<(u8, Line)>) -> Vec<(u8, Line)> {
 
 fn finish(lines: Vec<Line>, marker: Option<String>) -> PBlock {
     let right = lines.iter().map(|l| l.x1).fold(0.0, f32::max);
-    let tl: Vec<TextLine> = lines.iter().map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size }).collect();
+    let tl: Vec<TextLine> = lines.iter().map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size, space_after: l.space_after() }).collect();
     let mut text = join_lines(&tl, right, " ");
     text = text.replace('\n', " ");
     let kind = match marker {

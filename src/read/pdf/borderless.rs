@@ -158,7 +158,7 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
         for k in 0..nc {
             let tl: Vec<TextLine> = (w..e)
                 .flat_map(|r| grid[r][k].iter())
-                .map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size })
+                .map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size, space_after: l.space_after() })
                 .collect();
             cells.push(PCell {
                 text: join_lines(&tl, rights[k], "\n"),

@@ -28,6 +28,10 @@ impl Line {
     pub fn bottom(&self) -> f32 {
         self.y + 0.25 * self.size
     }
+    /// The line ends with a space glyph.
+    pub fn space_after(&self) -> bool {
+        self.glyphs.last().is_some_and(Glyph::is_space)
+    }
     /// The line's text with spaces where the glyphs leave gaps.
     pub fn text(&self) -> String {
         glyph_text(&self.glyphs)
@@ -150,6 +154,8 @@ pub struct TextLine {
     pub x1: f32,
     /// Font size.
     pub size: f32,
+    /// The line ends with a space glyph (an ordinary wrap in LibreOffice/Word output).
+    pub space_after: bool,
 }
 
 /// Join the physical lines of one cell or paragraph. `right` is the right edge of the text area
@@ -178,6 +184,12 @@ pub fn join_lines(lines: &[TextLine], right: f32, sep: &str) -> String {
     out.replace('\u{AD}', "")
 }
 
+/// Common short words: a line starting with one is an ordinary wrap, not the tail of a word.
+const COMMON: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
+    "that", "the", "their", "they", "this", "to", "was", "we", "were", "will", "with",
+];
+
 /// The text to put between the previous line `p` and the next line's text `next`.
 pub fn glue(p: &TextLine, next: &str, right: f32, sep: &str) -> String {
     let pt = p.text.trim_end();
@@ -194,10 +206,14 @@ pub fn glue(p: &TextLine, next: &str, right: f32, sep: &str) -> String {
     if matches!(last, '-' | '\u{2010}') && before.is_alphabetic() && first.is_alphanumeric() {
         return String::new();
     }
-    if last.is_alphabetic()
+    if p.space_after {
+        return sep.to_string();
+    }
+    if (last.is_alphabetic() || (matches!(last, '\'' | '’') && before.is_alphabetic()))
         && first.is_lowercase()
-        && !pt.contains(' ')
+        && !pt.contains([' ', '-'])
         && pt.chars().count() >= 3
+        && !COMMON.contains(&next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
         && p.x1 >= right - 0.6 * p.size
     {
         return String::new();
@@ -210,7 +226,7 @@ mod tests {
     use super::*;
 
     fn tl(t: &str, x1: f32) -> TextLine {
-        TextLine { text: t.into(), x1, size: 10.0 }
+        TextLine { text: t.into(), x1, size: 10.0, space_after: false }
     }
 
     #[test]

@@ -142,6 +142,7 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                                     text: dst.text.lines().last().unwrap_or("").to_string(),
                                     x1: 0.0,
                                     size: 10.0,
+                                    space_after: false,
                                 };
                                 let g = super::lines::glue(&p, t, f32::MAX, "\n");
                                 dst.text.push_str(&g);

@@ -209,7 +209,7 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
         let right = grid.xs[reg.c1 + 1] - pad;
         let tl: Vec<TextLine> = lines
             .iter()
-            .map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size })
+            .map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size, space_after: l.space_after() })
             .collect();
         reg.text = join_lines(&tl, right, "\n");
     }
