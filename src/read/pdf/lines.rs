@@ -213,6 +213,7 @@ pub fn glue(p: &TextLine, next: &str, right: f32, sep: &str) -> String {
         && first.is_lowercase()
         && !pt.contains([' ', '-'])
         && pt.chars().count() >= 3
+        && !COMMON.contains(&pt.to_lowercase().as_str())
         && !COMMON.contains(&next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
         && p.x1 >= right - 0.6 * p.size
     {

@@ -30,7 +30,7 @@ fn key(text: &str) -> String {
 fn page_number_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^(?:[-–—]\s*)?(?:page\s*)?#(?:\s*(?:of|/)\s*#)?(?:\s*[-–—])?$|page #(?: of #)?\b")
+        Regex::new(r"(?i)^(?:[-–—]\s*)?(?:page\s*)?#(?:\s*(?:of|/)\s*#)?(?:\s*[-–—])?$|page #(?: of #)?")
             .expect("constant regex")
     })
 }
