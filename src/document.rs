@@ -158,6 +158,10 @@ pub enum BlockKind {
 pub struct Table {
     /// Rows in source order.
     pub rows: Vec<Row>,
+    /// Rows are physical lines of text: a cell that wrapped continues on the following
+    /// row(s), which detection merges back (text tables, line-based PDF tables). False when
+    /// the format delimits rows itself (Word, spreadsheets, HTML, ruled PDF tables).
+    pub wrapped_lines: bool,
 }
 
 /// A table row.

@@ -7,7 +7,7 @@ pub mod table;
 
 use std::collections::BTreeMap;
 
-use crate::document::{Document, Source};
+use crate::document::{BlockKind, Document, Source};
 use crate::report::PlanKind;
 use crate::Options;
 
@@ -125,6 +125,163 @@ impl Plan {
 
 /// Find every action plan in the document, in document order.
 pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
-    let _ = (document, opts);
-    Vec::new()
+    let definitions = definitions(document);
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut around = table::Surroundings::default();
+    let mut heading: Option<String> = None;
+    let mut table_index = 0u32;
+    let mut list: Vec<prose::Item> = Vec::new();
+    let mut list_section: (Option<String>, Option<String>) = (None, None);
+
+    let flush = |list: &mut Vec<prose::Item>,
+                 plans: &mut Vec<Plan>,
+                 heading: &Option<String>,
+                 ctx: &(Option<String>, Option<String>)| {
+        if prose::is_action_list(list, heading.as_deref(), false) {
+            // Lists under a heading that is not about actions only count when the document has
+            // no action-plan table (checked at the end).
+            let confidence = if prose::is_action_list(list, heading.as_deref(), true) {
+                0.8
+            } else {
+                0.6
+            };
+            // Consecutive lists under one heading form one plan.
+            match plans.last_mut() {
+                Some(p)
+                    if p.kind == crate::report::PlanKind::Prose
+                        && p.section == ctx.0
+                        && p.rows.last().is_some_and(|r| r.section == ctx.0) =>
+                {
+                    let extra = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
+                    p.rows.extend(extra.rows);
+                }
+                _ => {
+                    let mut p = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
+                    p.confidence = confidence;
+                    plans.push(p);
+                }
+            }
+        }
+        list.clear();
+    };
+
+    for block in &document.blocks {
+        match &block.kind {
+            BlockKind::ListItem { text, .. } => {
+                if list.is_empty() {
+                    list_section = (around.section.clone(), around.objective.clone());
+                }
+                list.push(prose::Item {
+                    text,
+                    source: &block.source,
+                });
+                continue;
+            }
+            _ => flush(&mut list, &mut plans, &heading, &list_section),
+        }
+        match &block.kind {
+            BlockKind::Heading { level, text } => {
+                if let Some(outcome) = outcome_statement(text) {
+                    // "Outcome: ..." names its theme when the document defines it elsewhere.
+                    if let Some(name) = match_definition(&outcome, &definitions) {
+                        around.section = Some(name);
+                    }
+                    around.objective = Some(outcome);
+                } else if *level <= 3 {
+                    let t = table::section_name(text);
+                    around.section = Some(t.clone());
+                    around.objective = None;
+                    heading = Some(t);
+                }
+            }
+            BlockKind::Table(t) => {
+                table_index += 1;
+                let found = table::plans(t, table_index, &around, opts);
+                plans.extend(found);
+            }
+            _ => {}
+        }
+    }
+    flush(&mut list, &mut plans, &heading, &list_section);
+    if plans
+        .iter()
+        .any(|p| p.kind == crate::report::PlanKind::Table)
+    {
+        plans.retain(|p| p.kind == crate::report::PlanKind::Table || p.confidence >= 0.8);
+    }
+    for (k, p) in plans.iter_mut().enumerate() {
+        let index = k as u32 + 1;
+        if p.kind == crate::report::PlanKind::Prose {
+            p.source.table = Some(index);
+            for (r, row) in p.rows.iter_mut().enumerate() {
+                row.source.table = Some(index);
+                row.source.row = Some(r as u32 + 1);
+            }
+        }
+    }
+    plans
+}
+
+/// The statement of an "Outcome: ..." heading.
+fn outcome_statement(text: &str) -> Option<String> {
+    let (name, outcome) = table::split_caption(text);
+    if name.is_none() && outcome.is_some() {
+        outcome
+    } else {
+        None
+    }
+}
+
+/// "Name: description" paragraphs, such as a strategy's list of outcomes.
+fn definitions(document: &Document) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for b in &document.blocks {
+        if let BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } = &b.kind {
+            if let Some((name, desc)) = text.split_once(':') {
+                let name = name.trim();
+                let words = name.split_whitespace().count();
+                if (1..=6).contains(&words)
+                    && name.chars().next().is_some_and(char::is_uppercase)
+                    && desc.split_whitespace().count() >= 5
+                {
+                    out.push((name.to_string(), desc.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn match_definition(outcome: &str, defs: &[(String, String)]) -> Option<String> {
+    let a = header::words(outcome);
+    defs.iter()
+        .map(|(n, d)| (n, token_f1(&a, &header::words(d))))
+        .filter(|(_, s)| *s >= 0.6)
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(n, _)| n.clone())
+}
+
+fn token_f1(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut counts: std::collections::HashMap<&str, i32> = std::collections::HashMap::new();
+    for t in a {
+        *counts.entry(t).or_default() += 1;
+    }
+    let mut common = 0;
+    for t in b {
+        if let Some(c) = counts.get_mut(t.as_str()) {
+            if *c > 0 {
+                *c -= 1;
+                common += 1;
+            }
+        }
+    }
+    if common == 0 {
+        return 0.0;
+    }
+    let p = common as f64 / b.len() as f64;
+    let r = common as f64 / a.len() as f64;
+    2.0 * p * r / (p + r)
 }

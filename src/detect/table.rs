@@ -1,1 +1,738 @@
-//! See [super].
+//! Action-plan tables: find the header row, skip repeated headers, turn section rows into
+//! sections, align short rows to the columns they resemble, and merge wrapped continuation
+//! lines back into their row.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::header::{self, is_ref, Profile};
+use super::{Column, Field, Plan, PlanRow};
+use crate::document::{Row, Source, Table};
+use crate::normalise::due;
+use crate::report::{DueKind, PlanKind};
+use crate::Options;
+
+/// What the surrounding document says about a table.
+#[derive(Debug, Clone, Default)]
+pub struct Surroundings {
+    /// Nearest section heading.
+    pub section: Option<String>,
+    /// "Outcome: ..." statement between that heading and the table.
+    pub objective: Option<String>,
+}
+
+static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
+});
+static REF_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
+static CONTD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
+});
+static OUTCOME_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(.*?)\b(outcome|objective)s?\s*\d*\s*:\s*(.*)$").unwrap());
+
+/// Words that cannot end a complete cell: a line ending on one was wrapped.
+const DANGLING: &[&str] = &[
+    "and", "or", "of", "the", "to", "for", "with", "in", "on", "a", "an", "between", "by", "from",
+    "that", "which", "their", "its", "is", "are", "be", "as", "at", "into", "through", "will",
+    "who", "our", "&",
+];
+
+fn header_key(cells: &[String]) -> Vec<String> {
+    cells
+        .iter()
+        .map(|c| header::words(c).join(" "))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn texts(row: &Row) -> Vec<String> {
+    row.cells
+        .iter()
+        .map(|c| c.text.trim().to_string())
+        .collect()
+}
+
+/// The row as a header candidate: short cells, at least two of them.
+fn header_shaped(cells: &[String]) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    filled.len() >= 2
+        && filled
+            .iter()
+            .all(|c| c.split_whitespace().count() <= 12 && c.chars().count() <= 100)
+}
+
+/// A leading integer reference of a row, as printed in the first cell ("3" or "3 To ...").
+fn leading_ref(cells: &[String]) -> Option<u32> {
+    let first = cells.first()?.trim();
+    if let Ok(n) = first.parse::<u32>() {
+        return Some(n);
+    }
+    REF_PREFIX.captures(first).and_then(|c| c[1].parse().ok())
+}
+
+fn ends_dangling(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with('-') || t.ends_with(',') || t.ends_with('/') {
+        return true;
+    }
+    t.rsplit(|c: char| c.is_whitespace())
+        .next()
+        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+}
+
+fn starts_lower(text: &str) -> bool {
+    text.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
+}
+
+/// Align `cells` (fewer than `width`) to the columns they resemble, keeping their order.
+fn align(cells: &[String], width: usize, sim: &dyn Fn(&str, usize) -> f64) -> Vec<String> {
+    let w = cells.len();
+    // f[i][j]: best score placing the first i cells in the first j columns.
+    let mut f = vec![vec![f64::NEG_INFINITY; width + 1]; w + 1];
+    for j in 0..=width {
+        f[0][j] = 0.0;
+    }
+    for i in 1..=w {
+        for j in i..=width {
+            let skip = f[i][j - 1];
+            let place = f[i - 1][j - 1] + sim(&cells[i - 1], j - 1);
+            f[i][j] = skip.max(place);
+        }
+    }
+    let mut out = vec![String::new(); width];
+    let (mut i, mut j) = (w, width);
+    while i > 0 && j > 0 {
+        if j > i && f[i][j] == f[i][j - 1] {
+            j -= 1;
+        } else {
+            out[j - 1] = cells[i - 1].clone();
+            i -= 1;
+            j -= 1;
+        }
+    }
+    out
+}
+
+/// A logical row being built: cells fitted to the columns, the first physical row, the printed
+/// reference and the section row in force.
+struct BRow {
+    cells: Vec<String>,
+    row: Row,
+    reference: Option<String>,
+    section: Option<String>,
+}
+
+struct Builder {
+    columns: Vec<Column>,
+    key: Vec<String>,
+    confidence: f64,
+    section: Option<String>,
+    objective: Option<String>,
+    source: Source,
+    wrapped: bool,
+    ref_col: Option<usize>,
+    action_col: Option<usize>,
+    due_col: Option<usize>,
+    bags: Vec<HashSet<String>>,
+    rows: Vec<BRow>,
+    row_section: Option<String>,
+    last_ref: Option<u32>,
+    since_ref: usize,
+    repeated_header: bool,
+    /// A section row seen after the last data row: the caption of a following new header.
+    pending_caption: Option<String>,
+}
+
+impl Builder {
+    fn width(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn col(&self, f: Field) -> Option<usize> {
+        self.columns.iter().position(|c| c.field == Some(f))
+    }
+
+    fn sim(&self, cell: &str, col: usize) -> f64 {
+        if cell.is_empty() {
+            return 0.0;
+        }
+        let words = header::words(cell);
+        let mut s = if words.is_empty() {
+            0.0
+        } else {
+            words.iter().filter(|w| self.bags[col].contains(*w)).count() as f64 / words.len() as f64
+        };
+        match self.columns[col].field {
+            Some(Field::Due) if due::parse(cell).kind != DueKind::Unspecified => s += 1.0,
+            Some(Field::Ref) if is_ref(cell) => s += 1.0,
+            _ => {}
+        }
+        s + 0.01
+    }
+
+    /// Cells of a physical row, fitted to the header's width.
+    fn fit(&self, mut cells: Vec<String>) -> (Vec<String>, Option<String>) {
+        let width = self.width();
+        // Cells as printed, before trailing empty cells are trimmed: only a line with fewer
+        // cells than the header has lost separators and needs aligning by content.
+        let mut printed = cells.len();
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        let mut reference = None;
+        // A wrapped line may keep the tab of an unheaded number column: drop that empty first
+        // cell when the rest then fits the columns' vocabulary better.
+        if self.wrapped && self.ref_col.is_none() && cells.len() >= 2 && cells[0].is_empty() {
+            let fit_score = |cs: &[String]| {
+                cs.iter()
+                    .take(width)
+                    .enumerate()
+                    .map(|(j, c)| if c.is_empty() { 0.0 } else { self.sim(c, j) })
+                    .sum::<f64>()
+                    - if cs.len() > width { 1.0 } else { 0.0 }
+            };
+            if fit_score(&cells[1..]) > fit_score(&cells) + 0.05 {
+                cells.remove(0);
+                printed -= 1;
+            }
+        }
+        if self.ref_col.is_none()
+            && cells.len() >= 2
+            && cells.len() <= width + 1
+            && is_ref(&cells[0])
+            && self.action_col == Some(0)
+        {
+            // A number before the first column: the row's reference (header has no number column).
+            reference = Some(cells.remove(0));
+            printed -= 1;
+        }
+        if cells.len() > width {
+            {
+                let tail = cells
+                    .split_off(width - 1)
+                    .into_iter()
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                cells.push(tail);
+            }
+        }
+        if cells.len() < width && cells.len() >= 2 && self.ref_col == Some(0) {
+            if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
+                let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
+                    .trim()
+                    .trim_start_matches('.')
+                    .trim()
+                    .to_string();
+                cells[0] = c[1].to_string();
+                cells.insert(1, rest);
+                printed += 1;
+            }
+        }
+        if printed < width && cells.len() >= 2 && self.wrapped {
+            cells = align(&cells, width, &|c, j| self.sim(c, j));
+        }
+        cells.resize(width, String::new());
+        // "1 Individual carers ..." in a table without a number column.
+        if let Some(a) = self.action_col {
+            let has_ref = self.ref_col.is_some_and(|r| !cells[r].is_empty()) || reference.is_some();
+            if !has_ref && a == 0 {
+                if let Some(c) = REF_PREFIX.captures(&cells[a].clone()) {
+                    let end = c.get(1).map_or(0, |m| m.end());
+                    reference = Some(c[1].to_string());
+                    cells[a] = cells[a][end..].trim_start_matches('.').trim().to_string();
+                }
+            }
+        }
+        if reference.is_none() {
+            if let Some(r) = self.ref_col {
+                if is_ref(&cells[r]) {
+                    reference = Some(cells[r].clone());
+                } else if !cells[r].is_empty()
+                    && self.action_col.is_some_and(|a| cells[a].is_empty())
+                {
+                    // Text in the number column of a row without action: the action slipped left.
+                    if let Some(a) = self.action_col {
+                        cells[a] = std::mem::take(&mut cells[r]);
+                    }
+                }
+            }
+        }
+        (cells, reference)
+    }
+
+    fn is_continuation(
+        &self,
+        cells: &[String],
+        reference: &Option<String>,
+        next_ref: Option<u32>,
+    ) -> bool {
+        let Some(prev) = self.rows.last().map(|b| &b.cells) else {
+            return false;
+        };
+        if reference.is_some() {
+            return false;
+        }
+        let action = self.action_col.map(|a| cells[a].as_str()).unwrap_or("");
+        let numbered = self.last_ref.is_some() || next_ref.is_some();
+        if numbered {
+            let expected = match next_ref {
+                Some(n) => n
+                    .saturating_sub(1)
+                    .saturating_sub(self.last_ref.unwrap_or(0)) as usize,
+                None => 0,
+            };
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            return !(self.since_ref < expected
+                && !action.is_empty()
+                && (!starts_lower(action) || filled >= 2));
+        }
+        if action.is_empty() || starts_lower(action) {
+            return true;
+        }
+        let prev_action = self.action_col.map(|a| prev[a].as_str()).unwrap_or("");
+        if ends_dangling(prev_action) {
+            return true;
+        }
+        // Every filled cell of the row continues a cell of the row above that was cut short.
+        let due_empty = self.due_col.is_none_or(|d| cells[d].is_empty());
+        due_empty
+            && self.due_col.is_some_and(|d| !prev[d].is_empty())
+            && cells
+                .iter()
+                .zip(prev)
+                .filter(|(c, _)| !c.is_empty())
+                .all(|(_, p)| !p.is_empty() && !p.trim_end().ends_with('.'))
+    }
+
+    fn add(&mut self, row: &Row, next_ref: Option<u32>) {
+        let raw = texts(row);
+        let filled: Vec<&String> = raw.iter().filter(|c| !c.is_empty()).collect();
+        if filled.is_empty() {
+            return;
+        }
+        // A row with one cell (a merged row spanning the table), or a lone first cell that names
+        // an outcome / theme, is a section heading for the rows below it.
+        let lone_first = filled.len() == 1 && !raw[0].is_empty();
+        let lone_outcome = filled.len() == 1 && OUTCOME_SPLIT.is_match(filled[0]);
+        if (raw.len() == 1 && self.width() > 2)
+            || lone_outcome
+            || (lone_first
+                && !is_ref(&raw[0])
+                && (SECTION_ROW.is_match(&raw[0])
+                    || (self.ref_col == Some(0)
+                        && self.wrapped
+                        && raw[0].split_whitespace().count() >= 2
+                        && !starts_lower(&raw[0]))))
+        {
+            let text = raw
+                .iter()
+                .find(|c| !c.is_empty())
+                .cloned()
+                .unwrap_or_default();
+            self.row_section = Some(section_name(&text));
+            self.pending_caption = Some(text);
+            return;
+        }
+        self.pending_caption = None;
+        let (cells, reference) = self.fit(raw);
+        if self.wrapped && self.is_continuation(&cells, &reference, next_ref) {
+            if let Some(prev) = self.rows.last_mut() {
+                let prow = &mut prev.row;
+                for (p, c) in prev.cells.iter_mut().zip(cells) {
+                    if !c.is_empty() {
+                        if !p.is_empty() {
+                            p.push('\n');
+                        }
+                        p.push_str(&c);
+                    }
+                }
+                prow.source.line_end = row
+                    .source
+                    .line_end
+                    .or(row.source.line)
+                    .or(prow.source.line_end);
+            }
+            return;
+        }
+        if let Some(n) = reference
+            .as_deref()
+            .and_then(|r| r.trim_end_matches(['.', ')']).parse::<u32>().ok())
+        {
+            self.last_ref = Some(n);
+            self.since_ref = 0;
+        } else {
+            self.since_ref += 1;
+        }
+        self.rows.push(BRow {
+            cells,
+            row: row.clone(),
+            reference,
+            section: self.row_section.clone(),
+        });
+        self.repeated_header = false;
+    }
+
+    fn finish(self, table_index: u32) -> Plan {
+        let mut rows = Vec::new();
+        let mut last_section = self.section.clone();
+        for (
+            k,
+            BRow {
+                cells,
+                row,
+                reference,
+                section: row_section,
+            },
+        ) in self.rows.iter().enumerate()
+        {
+            let mut pr = PlanRow {
+                source: Source {
+                    table: Some(table_index),
+                    row: Some(k as u32 + 1),
+                    ..row.source.clone()
+                },
+                ..PlanRow::default()
+            };
+            for (col, text) in self.columns.iter().zip(cells) {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                match col.field {
+                    Some(f) => {
+                        pr.values.insert(f, text.clone());
+                        if row.cells.get(col.index).is_some_and(|c| c.merged) {
+                            pr.merged.push(f);
+                        }
+                    }
+                    None => {
+                        let name = if col.header.is_empty() {
+                            format!("column {}", col.index + 1)
+                        } else {
+                            col.header.clone()
+                        };
+                        pr.extra.insert(name, text.clone());
+                    }
+                }
+            }
+            if let Some(r) = reference {
+                pr.values.insert(Field::Ref, r.clone());
+            }
+            // The row's section: a section column ("As above" keeps the one before), else the
+            // last section row, else the plan's.
+            let section = match pr.values.get(&Field::Section) {
+                Some(s) if !is_as_above(s) => Some(section_name(s)),
+                Some(_) => last_section.clone(),
+                None => None,
+            };
+            pr.section = section
+                .or_else(|| row_section.clone())
+                .or_else(|| self.section.clone());
+            last_section = pr.section.clone();
+            rows.push(pr);
+        }
+        Plan {
+            kind: PlanKind::Table,
+            columns: self.columns,
+            confidence: self.confidence,
+            section: self.section,
+            objective: self.objective,
+            source: self.source,
+            rows,
+        }
+    }
+}
+
+/// `As above` / `See above` / `Ditto`: the value repeats the row above.
+pub fn is_as_above(s: &str) -> bool {
+    let w = header::words(s).join(" ");
+    matches!(
+        w.as_str(),
+        "as above" | "see above" | "ditto" | "as per above" | "same as above"
+    )
+}
+
+/// A section name from a section cell or row: "Having a Break\nCont'd" -> "Having a Break".
+pub fn section_name(s: &str) -> String {
+    let joined = crate::normalise::text::join_lines(s.lines());
+    let joined = CONTD.replace(&joined, "").trim().to_string();
+    joined.trim_end_matches([':', '-', '–']).trim().to_string()
+}
+
+/// Split a caption such as "Information and Advice Outcome: carers receive ..." into a section
+/// name and an outcome statement.
+pub fn split_caption(text: &str) -> (Option<String>, Option<String>) {
+    if let Some(c) = OUTCOME_SPLIT.captures(text) {
+        let name = c[1]
+            .trim()
+            .trim_end_matches([':', '-', '–'])
+            .trim()
+            .to_string();
+        let outcome = c[3].trim().to_string();
+        let name = (!name.is_empty() && name.split_whitespace().count() <= 8).then_some(name);
+        return (name, (!outcome.is_empty()).then_some(outcome));
+    }
+    let words = text.split_whitespace().count();
+    ((1..=10).contains(&words))
+        .then(|| section_name(text))
+        .map_or((None, None), |s| (Some(s), None))
+}
+
+/// Find the action plans in one table.
+pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Options) -> Vec<Plan> {
+    let rows = &table.rows;
+    let all: Vec<Vec<String>> = rows.iter().map(texts).collect();
+    let mut out = Vec::new();
+    let mut cur: Option<Builder> = None;
+    let mut caption: Vec<String> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let cells = &all[r];
+        let key = header_key(cells);
+        if let Some(b) = cur.as_mut() {
+            if !key.is_empty() && key == b.key && b.pending_caption.is_none() {
+                b.repeated_header = true;
+                continue;
+            }
+        }
+        if row.header || header_shaped(cells) {
+            if let Some((columns, confidence)) =
+                header_mapping(&all, r, opts).filter(|(cols, conf)| {
+                    // Inside a plan, a wrapped line can look like a header: a real new header maps
+                    // most of its cells and starts with capitals.
+                    cur.is_none()
+                        || row.header
+                        || (*conf >= 0.7
+                            && cells
+                                .iter()
+                                .filter(|c| !c.is_empty())
+                                .all(|c| !starts_lower(c))
+                            && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
+                })
+            {
+                // The header repeated with other wording ("Lead Person/Agencies" for "Lead
+                // Persons/Agencies"): same fields in the same columns, same plan.
+                if let Some(b) = cur.as_mut() {
+                    let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
+                    if b.pending_caption.is_none() && fields(&columns) == fields(&b.columns) {
+                        b.repeated_header = true;
+                        continue;
+                    }
+                }
+                if let Some(mut b) = cur.take() {
+                    if let Some(c) = b.pending_caption.take() {
+                        caption.push(c);
+                    }
+                    out.push(b.finish(table_index));
+                }
+                let (mut section, objective) = split_caption(&caption.join(" "));
+                let objective = objective.or_else(|| around.objective.clone());
+                if section.is_none() {
+                    section = around.section.clone();
+                }
+                caption.clear();
+                cur = Some(new_builder(
+                    columns,
+                    confidence,
+                    key,
+                    section,
+                    objective,
+                    row.source.clone(),
+                    table.wrapped_lines,
+                    &all,
+                    r,
+                ));
+                continue;
+            }
+        }
+        match cur.as_mut() {
+            None => {
+                let t: Vec<&str> = cells
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                if !t.is_empty() {
+                    caption.push(t.join(" "));
+                }
+            }
+            Some(b) => {
+                let next_ref = (r + 1..rows.len())
+                    .take_while(|&q| header_key(&all[q]) != b.key)
+                    .find_map(|q| {
+                        leading_ref(&all[q])
+                            .filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
+                    });
+                let next_ref = next_ref.or_else(|| {
+                    (r + 1..rows.len())
+                        .take_while(|&q| header_key(&all[q]) != b.key)
+                        .find_map(|q| {
+                            all[q]
+                                .get(b.ref_col.unwrap_or(0))
+                                .and_then(|c| c.parse::<u32>().ok())
+                        })
+                });
+                // A repeated header followed by a row numbered 1 starts a new plan.
+                if b.repeated_header
+                    && !b.rows.is_empty()
+                    && leading_ref(cells) == Some(1)
+                    && b.last_ref.is_some_and(|n| n > 1)
+                {
+                    let columns = b.columns.clone();
+                    let (confidence, key, wrapped) = (b.confidence, b.key.clone(), b.wrapped);
+                    let source = row.source.clone();
+                    if let Some(done) = cur.take() {
+                        out.push(done.finish(table_index));
+                    }
+                    let mut nb = new_builder(
+                        columns,
+                        confidence,
+                        key,
+                        around.section.clone(),
+                        None,
+                        source,
+                        wrapped,
+                        &all,
+                        r,
+                    );
+                    nb.add(row, next_ref);
+                    cur = Some(nb);
+                } else {
+                    b.add(row, next_ref);
+                }
+            }
+        }
+    }
+    if let Some(b) = cur.take() {
+        out.push(b.finish(table_index));
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_builder(
+    columns: Vec<Column>,
+    confidence: f64,
+    key: Vec<String>,
+    section: Option<String>,
+    objective: Option<String>,
+    source: Source,
+    wrapped: bool,
+    all: &[Vec<String>],
+    header_row: usize,
+) -> Builder {
+    let width = columns.len();
+    let mut bags = vec![HashSet::new(); width];
+    for cells in all.iter().skip(header_row + 1) {
+        let filled = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |p| p + 1);
+        if filled == width {
+            for (k, c) in cells.iter().enumerate().take(width) {
+                bags[k].extend(header::words(c));
+            }
+        }
+    }
+    let mut b = Builder {
+        columns,
+        key,
+        confidence,
+        section,
+        objective,
+        source,
+        wrapped,
+        ref_col: None,
+        action_col: None,
+        due_col: None,
+        bags,
+        rows: Vec::new(),
+        row_section: None,
+        last_ref: None,
+        since_ref: 0,
+        repeated_header: false,
+        pending_caption: None,
+    };
+    b.ref_col = b.col(Field::Ref);
+    b.action_col = b.col(Field::Action).or_else(|| b.col(Field::Objective));
+    if b.col(Field::Action).is_none() {
+        // An objective column stands in for a missing action column.
+        if let Some(o) = b.col(Field::Objective) {
+            b.columns[o].field = Some(Field::Action);
+        }
+    }
+    b.due_col = b.col(Field::Due);
+    b
+}
+
+/// The header mapping of row `r`, if it is an action-plan header.
+fn header_mapping(all: &[Vec<String>], r: usize, opts: &Options) -> Option<(Vec<Column>, f64)> {
+    let mut headers = all[r].clone();
+    while headers.last().is_some_and(|h| h.is_empty()) {
+        headers.pop();
+    }
+    // Cheap test first: a header names at least two fields by its words alone.
+    let named = headers
+        .iter()
+        .filter(|h| {
+            header::score(h, &opts.header_synonyms)
+                .first()
+                .is_some_and(|(_, v)| *v >= 0.45)
+        })
+        .count();
+    if named < 2 {
+        return None;
+    }
+    // Rows below have as many cells as the widest row right under the header.
+    let below = &all[r + 1..all.len().min(r + 40)];
+    let typical = below
+        .iter()
+        .map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1))
+        .max()
+        .unwrap_or(0);
+    if headers.len() < typical
+        && typical <= headers.len() + 1
+        && !headers.is_empty()
+        && !headers[0].is_empty()
+    {
+        // The row numbers have their own column but no header.
+        let rows_with_ref = below
+            .iter()
+            .filter(|c| c.first().is_some_and(|x| is_ref(x)))
+            .count();
+        if rows_with_ref * 2 > below.len().max(1)
+            && below
+                .iter()
+                .all(|c| c.len() >= headers.len() + 1 || c.iter().all(|x| x.is_empty()))
+        {
+            headers.insert(0, String::new());
+        }
+    }
+    // Rows that fill more columns than the header names have unnamed trailing columns.
+    let common = {
+        let mut widths: Vec<usize> = below
+            .iter()
+            .map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1))
+            .filter(|&w| w > 0)
+            .collect();
+        widths.sort_unstable();
+        widths.get(widths.len() / 2).copied().unwrap_or(0)
+    };
+    // Only where the header line itself printed the empty cells (a trailing tab).
+    let printed = all[r].len();
+    if common > headers.len() && printed > headers.len() {
+        headers.resize(common.min(printed), String::new());
+    }
+    let profiles: Vec<Profile> = (0..headers.len())
+        .map(|k| header::profile(below.iter().filter_map(|c| c.get(k).map(String::as_str))))
+        .collect();
+    let columns = header::map_columns(&headers, &profiles, &opts.header_synonyms);
+    let confidence = header::plan_confidence(&columns)?;
+    Some((columns, confidence))
+}

@@ -48,7 +48,11 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<Format> {
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || ext == "html" || ext == "htm" {
+    if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || ext == "html"
+        || ext == "htm"
+    {
         return Ok(Format::Html);
     }
     match ext.as_str() {
@@ -56,7 +60,8 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<Format> {
         "" | "txt" | "text" | "tsv" | "csv" => {
             if looks_binary(bytes) {
                 Err(Error::Unsupported(
-                    "binary data, not text: give a PDF, DOCX, XLSX/XLS/ODS, HTML or text file".into(),
+                    "binary data, not text: give a PDF, DOCX, XLSX/XLS/ODS, HTML or text file"
+                        .into(),
                 ))
             } else {
                 Ok(Format::Text)
@@ -169,8 +174,17 @@ mod tests {
         assert_eq!(sniff("x.txt", b"hello\tworld\n").unwrap(), Format::Text);
         assert_eq!(sniff("x.md", b"| a | b |\n").unwrap(), Format::Markdown);
         assert!(matches!(sniff("x.txt", b""), Err(Error::Empty)));
-        assert!(matches!(sniff("x.bin", &[0u8, 1, 2, 3, 4, 5, 0, 0, 9]), Err(Error::Unsupported(_))));
-        assert!(matches!(sniff("x.docx", b"just text"), Err(Error::Corrupt { .. })));
-        assert!(matches!(sniff("x.zip", b"PK\x03\x04 foo/bar"), Err(Error::Unsupported(_))));
+        assert!(matches!(
+            sniff("x.bin", &[0u8, 1, 2, 3, 4, 5, 0, 0, 9]),
+            Err(Error::Unsupported(_))
+        ));
+        assert!(matches!(
+            sniff("x.docx", b"just text"),
+            Err(Error::Corrupt { .. })
+        ));
+        assert!(matches!(
+            sniff("x.zip", b"PK\x03\x04 foo/bar"),
+            Err(Error::Unsupported(_))
+        ));
     }
 }

@@ -6,5 +6,7 @@ use crate::Options;
 
 /// Read the bytes into a document.
 pub fn read(_bytes: &[u8], _format: crate::document::Format, _opts: &Options) -> Result<Document> {
-    Err(Error::Unsupported("this build cannot read sheet files yet".into()))
+    Err(Error::Unsupported(
+        "this build cannot read sheet files yet".into(),
+    ))
 }
