@@ -262,3 +262,77 @@ fn page_limit_is_enforced() {
     opts.limits.max_pages = 3;
     assert!(matches!(pdf::read(&fixture("001.pdf"), &opts), Err(Error::Limit(_))));
 }
+
+// ---------------------------------------------------------------- whole pipeline
+
+fn tokens(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn f1(a: &str, b: &str) -> f64 {
+    let (ta, tb) = (tokens(a), tokens(b));
+    if ta.is_empty() && tb.is_empty() {
+        return 1.0;
+    }
+    let mut pool = ta.clone();
+    let mut common = 0;
+    for t in &tb {
+        if let Some(i) = pool.iter().position(|x| x == t) {
+            pool.swap_remove(i);
+            common += 1;
+        }
+    }
+    if common == 0 {
+        return 0.0;
+    }
+    let (p, r) = (common as f64 / tb.len() as f64, common as f64 / ta.len() as f64);
+    2.0 * p * r / (p + r)
+}
+
+fn actions(path: &str) -> Vec<carers_extract::Action> {
+    let p = std::path::PathBuf::from(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")));
+    carers_extract::extract_path(&p, &Options::default()).unwrap_or_else(|e| panic!("{path}: {e}")).actions
+}
+
+fn key(a: &carers_extract::Action) -> String {
+    a.action.clone().unwrap_or_default()
+}
+
+/// The same strategy as extracted text (.txt seed) and as PDF gives the same actions.
+#[test]
+fn same_actions_from_text_and_pdf() {
+    for (txt, pdfs) in [
+        ("fixtures/seeds/000_c3bf71b126cbf595.txt", &["fixtures/pdf/000.pdf", "fixtures/pdf/000b.pdf"][..]),
+        ("fixtures/seeds/001_ee69fd1c9acfa693.txt", &["fixtures/pdf/001.pdf"][..]),
+        ("fixtures/seeds/003_d444ba2963d45661.txt", &["fixtures/pdf/003.pdf"][..]),
+    ] {
+        let t = actions(txt);
+        for pdf in pdfs {
+            let p = actions(pdf);
+            assert_eq!(t.len(), p.len(), "{txt} vs {pdf}: action count");
+            // Pair in order; the text seed keeps extraction artefacts the PDF does not have
+            // (clipped or split words), so compare by token F1.
+            let mut same = 0;
+            for (a, b) in t.iter().zip(&p) {
+                let ok = f1(&key(a), &key(b)) >= 0.9
+                    && f1(a.lead.as_deref().unwrap_or(""), b.lead.as_deref().unwrap_or("")) >= 0.8
+                    && f1(a.due.as_deref().unwrap_or(""), b.due.as_deref().unwrap_or("")) >= 0.8;
+                same += usize::from(ok);
+            }
+            assert!(same * 100 >= t.len() * 95, "{txt} vs {pdf}: only {same}/{} actions agree", t.len());
+        }
+    }
+}
+
+#[test]
+fn pipeline_errors_for_bad_pdfs() {
+    let p = |f: &str| std::path::PathBuf::from(format!("{}/fixtures/pdf/{f}", env!("CARGO_MANIFEST_DIR")));
+    let o = Options::default();
+    assert!(matches!(carers_extract::extract_path(&p("encrypted-user.pdf"), &o), Err(Error::Encrypted(_))));
+    assert!(matches!(carers_extract::extract_path(&p("notext.pdf"), &o), Err(Error::NoText)));
+    assert!(carers_extract::extract_path(&p("truncated.pdf"), &o).is_err());
+}

@@ -185,5 +185,5 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
             continuation: false,
         })
         .collect();
-    Table { rows }
+    Table { rows, ..Table::default() }
 }
