@@ -98,3 +98,23 @@ mod tests {
         assert!(rewrite(&[Object::Integer(0), Object::Integer(1_000_000), Object::Integer(5)]).is_none());
     }
 }
+
+/// Decompress every font's ToUnicode CMap once: pdf-extract rebuilds its fonts on every page
+/// and would otherwise inflate the same streams again each time.
+pub fn predecompress_cmaps(doc: &mut Document) {
+    let ids: Vec<pdf_extract::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| match o {
+            Object::Dictionary(d) => d.get(b"ToUnicode").ok().and_then(|t| t.as_reference().ok()),
+            _ => None,
+        })
+        .collect();
+    for id in ids {
+        if let Some(Object::Stream(s)) = doc.objects.get_mut(&id) {
+            if s.content.len() < 1 << 20 {
+                let _ = s.decompress();
+            }
+        }
+    }
+}

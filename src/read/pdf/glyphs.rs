@@ -34,7 +34,7 @@ impl Glyph {
     }
     /// True for whitespace glyphs.
     pub fn is_space(&self) -> bool {
-        self.text.chars().all(char::is_whitespace)
+        self.text.bytes().all(|b| b == b' ')
     }
 }
 

@@ -47,28 +47,37 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
             opts.limits.max_pages
         )));
     }
+    let t_load = start.elapsed();
     let title = info_title(&doc);
-    let mut col = Collector::new(deadline);
+    let nums: Vec<u32> = page_ids.keys().copied().collect();
+    // Pages are independent for pdf-extract (it rebuilds its font table per page), so they are
+    // parsed on a few threads, each page inside its own catch_unwind.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(nums.len().div_ceil(8)).max(1);
+    let chunk = nums.len().div_ceil(threads);
+    let results: Vec<(Collector, Vec<String>)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = nums
+            .chunks(chunk.max(1))
+            .map(|part| {
+                let doc = &doc;
+                sc.spawn(move || extract_pages(doc, part, deadline))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| (Collector::new(None), vec!["page worker failed".to_string()])))
+            .collect()
+    });
+    let mut col = Collector::new(None);
     let mut failures: Vec<String> = Vec::new();
-    for &num in page_ids.keys() {
-        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(&doc, &mut col, num)));
-        match r {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                col.abandon_page();
-                if col.timed_out {
-                    return Err(Error::Limit(format!(
-                        "reading the PDF took longer than the {} s budget (stopped at page {num} of {npages})",
-                        opts.limits.timeout_secs
-                    )));
-                }
-                failures.push(format!("page {num}: {e}"));
-            }
-            Err(p) => {
-                col.abandon_page();
-                failures.push(format!("page {num}: {}", panic_message(&p)));
-            }
+    for (c, f) in results {
+        if c.timed_out {
+            return Err(Error::Limit(format!(
+                "reading the PDF took longer than the {} s budget ({npages} pages)",
+                opts.limits.timeout_secs
+            )));
         }
+        col.pages.extend(c.pages);
+        failures.extend(f);
     }
     if col.pages.is_empty() {
         return Err(match failures.first() {
@@ -85,12 +94,40 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
             detail: format!("no text could be read; {} page(s) failed, first: {}", failures.len(), failures[0]),
         });
     }
+    let t_extract = start.elapsed();
     let mut document = assemble(col.pages);
+    if std::env::var_os("CARERS_PDF_TIMING").is_some() {
+        eprintln!("pdf timing: load {:?}, glyphs {:?}, layout {:?}", t_load, t_extract - t_load, start.elapsed() - t_extract);
+    }
     document.pages = Some(npages as u32);
     if title.is_some() {
         document.title = title;
     }
     Ok(document)
+}
+
+/// Parse the given pages into one collector, containing panics per page.
+fn extract_pages(doc: &pdf_extract::Document, nums: &[u32], deadline: Option<Instant>) -> (Collector, Vec<String>) {
+    let mut col = Collector::new(deadline);
+    let mut failures = Vec::new();
+    for &num in nums {
+        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut col, num)));
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                col.abandon_page();
+                if col.timed_out {
+                    break;
+                }
+                failures.push(format!("page {num}: {e}"));
+            }
+            Err(p) => {
+                col.abandon_page();
+                failures.push(format!("page {num}: {}", panic_message(&p)));
+            }
+        }
+    }
+    (col, failures)
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -119,6 +156,7 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
         }
     }
     fonts::fix_cid_widths(&mut doc);
+    fonts::predecompress_cmaps(&mut doc);
     Ok(doc)
 }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# PDF speed benchmark (not a test): the whole pipeline (`carers-extract --format json`) against
+# `pdftotext -layout` (poppler-utils) on the same multi-page PDF; wall time ratio and peak memory.
+# Usage: benches/pdf_bench.sh [ROUNDS] [FILE.pdf]
+# Without FILE, builds a 48-page PDF from the fixtures (000.pdf twice, 001.pdf, 003.pdf; needs qpdf).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-10}
+file=${2:-}
+command -v pdftotext >/dev/null || { echo "needs pdftotext (apt-get install poppler-utils)"; exit 2; }
+cargo build --release --quiet
+bin=target/release/carers-extract
+if [ -z "$file" ]; then
+  file=$(mktemp --suffix=.pdf)
+  qpdf --empty --pages fixtures/pdf/000.pdf fixtures/pdf/001.pdf fixtures/pdf/000.pdf fixtures/pdf/003.pdf -- "$file"
+fi
+pages=$(pdfinfo "$file" | awk '/^Pages:/ {print $2}')
+time_it() { # prints seconds per run
+  local s e
+  s=$(date +%s.%N)
+  for _ in $(seq "$rounds"); do "$@" > /dev/null 2>&1 || true; done
+  e=$(date +%s.%N)
+  python3 -c "print(($e-$s)/$rounds)"
+}
+peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}'; }
+t_ours=$(time_it "$bin" --format json "$file")
+t_pdftotext=$(time_it pdftotext -layout "$file" -)
+m_ours=$(peak "$bin" --format json "$file")
+m_pdftotext=$(peak pdftotext -layout "$file" -)
+python3 - "$file" "$pages" "$t_ours" "$t_pdftotext" "$m_ours" "$m_pdftotext" <<'PY'
+import sys
+f, pages, to, tp, mo, mp = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+print(f"{pages} pages ({f})")
+print(f"carers-extract (whole pipeline): {to*1000:7.1f} ms  {mo/1024:6.1f} MB peak RSS")
+print(f"pdftotext -layout:               {tp*1000:7.1f} ms  {mp/1024:6.1f} MB peak RSS")
+print(f"time ratio: {to/tp:.2f}x")
+PY
