@@ -22,16 +22,22 @@ time_it() { # prints seconds per run
   e=$(date +%s.%N)
   python3 -c "print(($e-$s)/$rounds)"
 }
+cpu_it() { # prints CPU seconds (user+sys) per run: stable on a shared machine
+  /usr/bin/time -f "%U %S" bash -c 'for _ in $(seq '"$rounds"'); do "$@" > /dev/null 2>&1 || true; done' _ "$@" 2>&1 >/dev/null | tail -1 | awk -v r="$rounds" '{print ($1+$2)/r}'
+}
 peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}'; }
 t_ours=$(time_it "$bin" --format json "$file")
 t_pdftotext=$(time_it pdftotext -layout "$file" -)
+c_ours=$(cpu_it "$bin" --format json "$file")
+c_pdftotext=$(cpu_it pdftotext -layout "$file" -)
 m_ours=$(peak "$bin" --format json "$file")
 m_pdftotext=$(peak pdftotext -layout "$file" -)
-python3 - "$file" "$pages" "$t_ours" "$t_pdftotext" "$m_ours" "$m_pdftotext" <<'PY'
+python3 - "$file" "$pages" "$t_ours" "$t_pdftotext" "$m_ours" "$m_pdftotext" "$c_ours" "$c_pdftotext" <<'PY'
 import sys
-f, pages, to, tp, mo, mp = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+f, pages = sys.argv[1], int(sys.argv[2])
+to, tp, mo, mp, co, cp = (float(x) for x in sys.argv[3:9])
 print(f"{pages} pages ({f})")
-print(f"carers-extract (whole pipeline): {to*1000:7.1f} ms  {mo/1024:6.1f} MB peak RSS")
-print(f"pdftotext -layout:               {tp*1000:7.1f} ms  {mp/1024:6.1f} MB peak RSS")
-print(f"time ratio: {to/tp:.2f}x")
+print(f"carers-extract (whole pipeline): {to*1000:7.1f} ms wall  {co*1000:7.1f} ms CPU  {mo/1024:6.1f} MB peak RSS")
+print(f"pdftotext -layout:               {tp*1000:7.1f} ms wall  {cp*1000:7.1f} ms CPU  {mp/1024:6.1f} MB peak RSS")
+print(f"ratio: {to/tp:.2f}x wall, {co/cp:.2f}x CPU")
 PY

@@ -126,8 +126,6 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
         }
         grid.push(row);
     }
-    let col0: Vec<&str> = Vec::new();
-    let _ = col0;
     let with0: Vec<String> = grid.iter().filter_map(|r| r[0].first().map(|l| l.text())).collect();
     let ref_column = !with0.is_empty() && with0.iter().filter(|t| is_ref(t)).count() * 10 >= with0.len() * 8;
     // Base line pitch: lower quartile of baseline steps.

@@ -85,20 +85,6 @@ pub fn fix_cid_widths(doc: &mut Document) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_become_lists() {
-        let w = vec![Object::Integer(3), Object::Array(vec![Object::Integer(278)]), Object::Integer(19), Object::Integer(21), Object::Real(556.0)];
-        let out = rewrite(&w).expect("changed");
-        assert_eq!(out.len(), 4);
-        assert!(matches!(&out[3], Object::Array(a) if a.len() == 3));
-        assert!(rewrite(&[Object::Integer(0), Object::Integer(1_000_000), Object::Integer(5)]).is_none());
-    }
-}
-
 /// Decompress every font's ToUnicode CMap once: pdf-extract rebuilds its fonts on every page
 /// and would otherwise inflate the same streams again each time.
 pub fn predecompress_cmaps(doc: &mut Document) {
@@ -116,5 +102,19 @@ pub fn predecompress_cmaps(doc: &mut Document) {
                 let _ = s.decompress();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_become_lists() {
+        let w = vec![Object::Integer(3), Object::Array(vec![Object::Integer(278)]), Object::Integer(19), Object::Integer(21), Object::Real(556.0)];
+        let out = rewrite(&w).expect("changed");
+        assert_eq!(out.len(), 4);
+        assert!(matches!(&out[3], Object::Array(a) if a.len() == 3));
+        assert!(rewrite(&[Object::Integer(0), Object::Integer(1_000_000), Object::Integer(5)]).is_none());
     }
 }

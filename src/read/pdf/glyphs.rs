@@ -282,7 +282,7 @@ impl OutputDev for Collector {
         let sx = (trm.m11 * font_size).abs();
         let sy = (trm.m22 * font_size).abs();
         let size = (sx * sy).sqrt() as f32;
-        if !size.is_finite() || size < 0.5 || size > 500.0 {
+        if !size.is_finite() || !(0.5..=500.0).contains(&size) {
             return Ok(());
         }
         let x0 = (trm.m31 - self.llx) as f32;

@@ -78,7 +78,6 @@ pub fn continues(prev: &PTable, next: &PTable) -> bool {
 /// joined to the last row; vertically merged cells running over the break are filled down.
 pub fn stitch(prev: &mut PTable, mut next: PTable) {
     let heads: Vec<Vec<String>> = prev.rows.iter().take(2).map(row_texts).collect();
-    if std::env::var("PDF_DEBUG").is_ok() { eprintln!("STITCH heads={:?}\n next0={:?}", heads, next.rows.iter().take(2).map(row_texts).collect::<Vec<_>>()); }
     // Leading rows of `next` that repeat the header.
     let mut k = 0;
     while k < next.rows.len() && heads.iter().any(|h| repeats(h, &row_texts(&next.rows[k]))) {
@@ -94,7 +93,6 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
             let cand = &next.rows[k];
             if last.cells.len() == ncols && cand.cells.len() == ncols {
                 // Fill down merged regions over the break first.
-                let mut filled = cand.cells.clone();
                 let mut fill_regions = Vec::new();
                 for c in 0..ncols {
                     let lc = &last.cells[c];
@@ -105,8 +103,6 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                         && (cc.vspan || ((lc.vspan || lc.merged) && lc.touches_bottom))
                     {
                         fill_regions.push((c, cc.region, lc.text.clone()));
-                        filled[c].text = lc.text.clone();
-                        filled[c].merged = true;
                     }
                 }
                 let non_empty: Vec<&PCell> = cand
@@ -152,8 +148,6 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                             dst.vspan |= cell.vspan;
                         }
                     }
-                } else {
-                    let _ = filled;
                 }
             }
         }
