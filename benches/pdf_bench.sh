@@ -2,7 +2,7 @@
 # PDF speed benchmark (not a test): the whole pipeline (`carers-extract --format json`) against
 # `pdftotext -layout` (poppler-utils) on the same multi-page PDF; wall time ratio and peak memory.
 # Usage: benches/pdf_bench.sh [ROUNDS] [FILE.pdf]
-# Without FILE, builds a 48-page PDF from the fixtures (000.pdf twice, 001.pdf, 003.pdf; needs qpdf).
+# Without FILE, builds a 57-page PDF from the fixtures (000.pdf three times, fonts shared; needs qpdf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-10}
@@ -12,7 +12,7 @@ cargo build --release --quiet
 bin=target/release/carers-extract
 if [ -z "$file" ]; then
   file=$(mktemp --suffix=.pdf)
-  qpdf --empty --pages fixtures/pdf/000.pdf fixtures/pdf/001.pdf fixtures/pdf/000.pdf fixtures/pdf/003.pdf -- "$file"
+  qpdf --empty --pages fixtures/pdf/000.pdf fixtures/pdf/000.pdf fixtures/pdf/000.pdf -- "$file"
 fi
 pages=$(pdfinfo "$file" | awk '/^Pages:/ {print $2}')
 time_it() { # prints seconds per run

@@ -336,3 +336,23 @@ fn pipeline_errors_for_bad_pdfs() {
     assert!(matches!(carers_extract::extract_path(&p("notext.pdf"), &o), Err(Error::NoText)));
     assert!(carers_extract::extract_path(&p("truncated.pdf"), &o).is_err());
 }
+
+#[test]
+fn batched_and_page_by_page_parsing_agree() {
+    for f in ["000.pdf", "000b.pdf", "001.pdf", "003.pdf"] {
+        let b = fixture(f);
+        let o = Options::default();
+        let fast = pdf::read(&b, &o).expect("fast");
+        let slow = pdf::read_page_by_page(&b, &o).expect("slow");
+        let texts = |d: &Document| -> Vec<String> {
+            d.blocks
+                .iter()
+                .map(|b| match &b.kind {
+                    BlockKind::Table(t) => t.rows.iter().map(|r| r.texts().join("|")).collect::<Vec<_>>().join("\n"),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(texts(&fast), texts(&slow), "{f}");
+    }
+}

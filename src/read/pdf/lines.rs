@@ -121,8 +121,13 @@ pub fn glyph_text(glyphs: &[Glyph]) -> String {
         s.push_str(&g.text);
         last_x1 = Some(g.x1);
     }
-    let s: String = s.nfkc().collect();
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    if !s.is_ascii() {
+        s = s.nfkc().collect();
+    }
+    if s.contains("  ") || s.starts_with(' ') || s.ends_with(' ') {
+        s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    s
 }
 
 /// Bullet characters that start a list item.

@@ -10,6 +10,7 @@
 //! Every page is parsed inside `catch_unwind`: a page that makes the parser panic is skipped,
 //! the others are kept. A time budget (`limits.timeout_secs`) and a page limit apply.
 
+pub mod batch;
 pub mod blocks;
 pub mod borderless;
 pub mod fonts;
@@ -33,9 +34,18 @@ use ptable::PTable;
 
 /// Read the bytes into a document.
 pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
+    read_with(bytes, opts, std::env::var_os("CARERS_PDF_PER_PAGE").is_none())
+}
+
+/// Read without the batched fast path ([`batch`]): every page is its own pdf-extract call.
+pub fn read_page_by_page(bytes: &[u8], opts: &Options) -> Result<Document> {
+    read_with(bytes, opts, false)
+}
+
+fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     let start = Instant::now();
     let deadline = start.checked_add(Duration::from_secs(opts.limits.timeout_secs.max(1)));
-    let doc = load(bytes)?;
+    let mut doc = load(bytes)?;
     let page_ids = doc.get_pages();
     let npages = page_ids.len();
     if npages == 0 {
@@ -54,19 +64,41 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
     // parsed on a few threads, each page inside its own catch_unwind.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(nums.len().div_ceil(8)).max(1);
     let chunk = nums.len().div_ceil(threads);
-    let results: Vec<(Collector, Vec<String>)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = nums
-            .chunks(chunk.max(1))
-            .map(|part| {
-                let doc = &doc;
-                sc.spawn(move || extract_pages(doc, part, deadline))
+    // Fast path: all pages in a few pdf-extract calls (fonts built once); falls back to
+    // page-by-page parsing on anything unusual.
+    let page_list: Vec<(u32, pdf_extract::ObjectId)> = page_ids.iter().map(|(&n, &id)| (n, id)).collect();
+    let fast = if !batched {
+        None
+    } else {
+        catch_unwind(AssertUnwindSafe(|| batch::extract(&mut doc, &page_list, threads, deadline))).ok().flatten()
+    };
+    let fast_path = fast.is_some();
+    let results: Vec<(Collector, Vec<String>)> = match fast {
+        Some((_, true)) => {
+            return Err(Error::Limit(format!(
+                "reading the PDF took longer than the {} s budget ({npages} pages)",
+                opts.limits.timeout_secs
+            )))
+        }
+        Some((pages, false)) => {
+            let mut c = Collector::new(None);
+            c.pages = pages;
+            vec![(c, Vec::new())]
+        }
+        None => {
+            let doc = &doc;
+            std::thread::scope(|sc| {
+                let handles: Vec<_> = nums
+                    .chunks(chunk.max(1))
+                    .map(|part| sc.spawn(move || extract_pages(doc, part, deadline)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| (Collector::new(None), vec!["page worker failed".to_string()])))
+                    .collect()
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| (Collector::new(None), vec!["page worker failed".to_string()])))
-            .collect()
-    });
+        }
+    };
     let mut col = Collector::new(None);
     let mut failures: Vec<String> = Vec::new();
     for (c, f) in results {
@@ -97,7 +129,13 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
     let t_extract = start.elapsed();
     let mut document = assemble(col.pages);
     if std::env::var_os("CARERS_PDF_TIMING").is_some() {
-        eprintln!("pdf timing: load {:?}, glyphs {:?}, layout {:?}", t_load, t_extract - t_load, start.elapsed() - t_extract);
+        eprintln!(
+            "pdf timing: load {:?}, glyphs {:?} ({}), layout {:?}",
+            t_load,
+            t_extract - t_load,
+            if fast_path { "batched" } else { "page by page" },
+            start.elapsed() - t_extract
+        );
     }
     document.pages = Some(npages as u32);
     if title.is_some() {
