@@ -54,19 +54,27 @@ fn media_box(doc: &Document, page: ObjectId) -> Option<[f64; 4]> {
     Some([n[0].min(n[2]), n[1].min(n[3]), n[0].max(n[2]), n[1].max(n[3])])
 }
 
-/// Do all pages use each font name for one and the same font?
-fn fonts_consistent(doc: &Document, pages: &[(u32, ObjectId)]) -> bool {
+/// Split pages into runs in which every font resource name means one font object (a merged
+/// document starts a new run where its fonts clash with the previous part's). `None` when the
+/// fonts of a page cannot be read.
+fn font_runs(doc: &Document, pages: &[(u32, ObjectId)]) -> Option<Vec<Vec<(u32, ObjectId)>>> {
+    let mut runs: Vec<Vec<(u32, ObjectId)>> = Vec::new();
     let mut seen: HashMap<Vec<u8>, *const Dictionary> = HashMap::new();
-    for &(_, id) in pages {
-        let Ok(fonts) = doc.get_page_fonts(id) else { return false };
-        for (name, dict) in fonts {
-            let p = dict as *const Dictionary;
-            if *seen.entry(name).or_insert(p) != p {
-                return false;
-            }
+    for &(n, id) in pages {
+        let fonts = doc.get_page_fonts(id).ok()?;
+        let clash = fonts.iter().any(|(name, d)| seen.get(name).is_some_and(|&p| p != *d as *const Dictionary));
+        if clash || runs.is_empty() {
+            seen.clear();
+            runs.push(Vec::new());
+        }
+        for (name, d) in fonts {
+            seen.insert(name, d as *const Dictionary);
+        }
+        if let Some(r) = runs.last_mut() {
+            r.push((n, id));
         }
     }
-    true
+    Some(runs)
 }
 
 /// Placement of one original page on the synthetic page.
@@ -180,45 +188,58 @@ fn split(all: PageData, slots: &[Slot]) -> Option<Vec<PageData>> {
     Some(out)
 }
 
-/// Parse `pages` (number, id) in groups on one synthetic page each. `None`: use the slow path.
-pub fn extract(doc: &mut Document, pages: &[(u32, ObjectId)], groups: usize, deadline: Option<Instant>) -> Option<(Vec<PageData>, bool)> {
-    if pages.len() < 2 || !fonts_consistent(doc, pages) {
+/// Parse `pages` (number, id) on synthetic pages, `workers` at a time. `None`: use the slow path.
+pub fn extract(doc: &mut Document, pages: &[(u32, ObjectId)], workers: usize, deadline: Option<Instant>) -> Option<(Vec<PageData>, bool)> {
+    if pages.len() < 2 {
         return None;
     }
-    let chunk = pages.len().div_ceil(groups.max(1));
+    // Runs of pages with consistent fonts, cut into pieces so that every worker has some.
+    let runs = font_runs(doc, pages)?;
+    let per = pages.len().div_ceil(workers.max(1)).max(1);
+    let mut groups: Vec<Vec<(u32, ObjectId)>> = Vec::new();
+    for r in runs {
+        for c in r.chunks(per) {
+            groups.push(c.to_vec());
+        }
+    }
     let mut built = Vec::new();
-    for (i, part) in pages.chunks(chunk.max(1)).enumerate() {
-        built.push(build(doc, part, i)?);
+    for (i, g) in groups.iter().enumerate() {
+        built.push(build(doc, g, i)?);
     }
     let doc: &Document = doc;
-    let results: Vec<Option<(Vec<PageData>, bool)>> = std::thread::scope(|sc| {
-        let hs: Vec<_> = built
-            .iter()
-            .map(|(num, slots)| {
+    let workers = workers.clamp(1, built.len().max(1));
+    let results: Vec<Option<(Vec<(usize, Vec<PageData>)>, bool)>> = std::thread::scope(|sc| {
+        let built = &built;
+        let hs: Vec<_> = (0..workers)
+            .map(|w| {
                 sc.spawn(move || {
-                    let mut col = Collector::new(deadline);
-                    let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut col, *num)));
-                    if col.timed_out {
-                        return Some((Vec::new(), true));
+                    let mut done = Vec::new();
+                    for (i, (num, slots)) in built.iter().enumerate().skip(w).step_by(workers) {
+                        let mut col = Collector::new(deadline);
+                        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut col, *num)));
+                        if col.timed_out {
+                            return Some((Vec::new(), true));
+                        }
+                        if !matches!(r, Ok(Ok(()))) {
+                            return None;
+                        }
+                        let page = col.pages.pop()?;
+                        done.push((i, split(page, slots)?));
                     }
-                    match r {
-                        Ok(Ok(())) => {}
-                        _ => return None,
-                    }
-                    let page = col.pages.pop()?;
-                    split(page, slots).map(|p| (p, false))
+                    Some((done, false))
                 })
             })
             .collect();
         hs.into_iter().map(|h| h.join().ok().flatten()).collect()
     });
-    let mut out = Vec::new();
+    let mut parts: Vec<(usize, Vec<PageData>)> = Vec::new();
     for r in results {
         let (p, timed_out) = r?;
         if timed_out {
             return Some((Vec::new(), true));
         }
-        out.extend(p);
+        parts.extend(p);
     }
-    Some((out, false))
+    parts.sort_by_key(|(i, _)| *i);
+    Some((parts.into_iter().flat_map(|(_, p)| p).collect(), false))
 }
