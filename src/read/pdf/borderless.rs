@@ -139,6 +139,12 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
         let anchor = ref_column && !grid[w][0].is_empty();
         starts.push(gap || anchor);
     }
+    // No row boundary found (no row numbers, even line spacing): keep physical lines as rows
+    // and let detection merge the wrapped ones.
+    let wrapped_lines = members.len() > 1 && starts.iter().filter(|&&s| s).count() == 1;
+    if wrapped_lines {
+        starts.iter_mut().for_each(|s| *s = true);
+    }
     let rights: Vec<f32> = (0..nc)
         .map(|k| match cols.get(k + 1) {
             Some(&n) => n - CELL_GAP * lines[members[0]].size,
@@ -180,5 +186,54 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
         x1: rights.last().copied().unwrap_or(0.0),
         ruled: false,
         ref_column,
+        wrapped_lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::pdf::glyphs::Glyph;
+
+    /// A line with the given (x, text) cells at baseline y; 5pt per character.
+    fn line(y: f32, cells: &[(f32, &str)]) -> Line {
+        let mut gs = Vec::new();
+        for &(x, t) in cells {
+            for (i, c) in t.chars().enumerate() {
+                let x0 = x + 5.0 * i as f32;
+                gs.push(Glyph { text: c.to_string(), x0, x1: x0 + 5.0, y, size: 10.0 });
+            }
+        }
+        Line::from_glyphs(gs)
+    }
+
+    #[test]
+    fn rows_from_row_numbers_and_gaps() {
+        let lines = vec![
+            line(100.0, &[(50.0, "Action"), (200.0, "Lead"), (300.0, "Due")]),
+            line(120.0, &[(10.0, "1"), (50.0, "Do a thing"), (200.0, "HHAS"), (300.0, "2009")]),
+            line(132.0, &[(50.0, "and more")]),
+            line(150.0, &[(10.0, "2"), (50.0, "Another"), (200.0, "PCT"), (300.0, "2010")]),
+        ];
+        let (tables, rest) = find(lines, 1);
+        assert!(rest.is_empty());
+        let t = &tables[0];
+        assert!(t.ref_column && !t.wrapped_lines);
+        let texts: Vec<Vec<&str>> = t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(texts[1], vec!["1", "Do a thing\nand more", "HHAS", "2009"]);
+        assert_eq!(texts.len(), 3);
+    }
+
+    #[test]
+    fn even_spacing_without_numbers_gives_physical_lines() {
+        let lines = vec![
+            line(100.0, &[(50.0, "Action"), (200.0, "Lead"), (300.0, "Due")]),
+            line(112.0, &[(50.0, "Do a thing"), (200.0, "HHAS"), (300.0, "2009")]),
+            line(124.0, &[(50.0, "and more")]),
+            line(136.0, &[(50.0, "Another"), (200.0, "PCT"), (300.0, "2010")]),
+        ];
+        let (tables, _) = find(lines, 1);
+        assert!(tables[0].wrapped_lines);
+        assert_eq!(tables[0].rows.len(), 4);
     }
 }

@@ -51,6 +51,9 @@ pub struct PTable {
     pub ruled: bool,
     /// Borderless tables: the first column holds short row numbers only.
     pub ref_column: bool,
+    /// Rows are physical lines (row boundaries could not be recovered); detection merges
+    /// continuation lines back ([`Table::wrapped_lines`]).
+    pub wrapped_lines: bool,
 }
 
 fn row_texts(r: &PRow) -> Vec<String> {
@@ -153,6 +156,7 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
         }
     }
     prev.bottom = next.bottom;
+    prev.wrapped_lines |= next.wrapped_lines;
     prev.rows.extend(next.rows);
 }
 
@@ -179,5 +183,5 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
             continuation: false,
         })
         .collect();
-    Table { rows, ..Table::default() }
+    Table { rows, wrapped_lines: t.wrapped_lines }
 }

@@ -254,5 +254,6 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
         x1: *grid.xs.last().unwrap_or(&0.0),
         ruled: true,
         ref_column: false,
+        wrapped_lines: false,
     }
 }
