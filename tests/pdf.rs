@@ -356,3 +356,14 @@ fn batched_and_page_by_page_parsing_agree() {
         assert_eq!(texts(&fast), texts(&slow), "{f}");
     }
 }
+
+#[test]
+fn rotated_page_reads_upright() {
+    let d = read("rotated.pdf");
+    assert_eq!(d.title.as_deref(), Some("Rotated Action Plan"));
+    let ts = tables(&d);
+    assert_eq!(ts.len(), 1);
+    let rows: Vec<Vec<&str>> = ts[0].rows.iter().map(|r| r.texts()).collect();
+    assert_eq!(rows[1], vec!["Develop a carers emergency card", "HHAS", "March 2010"]);
+    assert_eq!(rows.len(), 3);
+}

@@ -33,6 +33,21 @@ fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {
     None
 }
 
+/// The page's /Rotate, normalised to 0, 90, 180 or 270.
+pub fn page_rotation(doc: &Document, page: ObjectId) -> u32 {
+    let r = match inherited(doc, page, b"Rotate") {
+        Some(Object::Integer(i)) => i,
+        Some(Object::Real(f)) => f as i64,
+        _ => 0,
+    };
+    let r = r.rem_euclid(360);
+    if r % 90 == 0 {
+        r as u32
+    } else {
+        0
+    }
+}
+
 fn media_box(doc: &Document, page: ObjectId) -> Option<[f64; 4]> {
     let o = inherited(doc, page, b"MediaBox")?;
     let arr = match &o {
@@ -101,17 +116,24 @@ fn build(doc: &mut Document, pages: &[(u32, ObjectId)], tag: usize) -> Option<(u
             return None;
         }
         // /Rotate is ignored here as in the page-by-page path.
-        boxes.push((num, id, mb, total));
-        total += h + GAP;
-        wmax = wmax.max(w);
+        let rot = page_rotation(doc, id);
+        let (dw, dh) = if rot == 90 || rot == 270 { (h, w) } else { (w, h) };
+        boxes.push((num, id, mb, total, rot));
+        total += dh + GAP;
+        wmax = wmax.max(dw);
     }
     let height = total;
-    for (k, &(num, id, mb, top)) in boxes.iter().enumerate() {
-        let (w, h) = (mb[2] - mb[0], mb[3] - mb[1]);
+    for (k, &(num, id, mb, top, rot)) in boxes.iter().enumerate() {
+        let (m, w, h) = super::glyphs::rotation_matrix(rot, mb[0], mb[1], mb[2] - mb[0], mb[3] - mb[1]);
         // pdf-extract draws a form with a fresh graphics state (the caller's `cm` is not
         // applied), so the placement goes inside the form's own content.
-        let ty = height - top - h - mb[1];
-        let mut data = format!("q 1 0 0 1 {:.3} {:.3} cm\n", -mb[0], ty).into_bytes();
+        // Page content -> upright display space (origin at its lower-left) -> its slot.
+        let ty = height - top - h;
+        let mut data = format!(
+            "q 1 0 0 1 0 {:.3} cm {:.6} {:.6} {:.6} {:.6} {:.3} {:.3} cm\n",
+            ty, m.m11, m.m12, m.m21, m.m22, m.m31, m.m32
+        )
+        .into_bytes();
         data.extend(doc.get_page_content(id).ok()?);
         data.extend_from_slice(b"\nQ\n");
         let resources = inherited(doc, id, b"Resources").unwrap_or_else(|| Object::Dictionary(Dictionary::new()));

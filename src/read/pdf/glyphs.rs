@@ -89,6 +89,10 @@ pub struct Collector {
     current: Option<PageData>,
     llx: f64,
     ury: f64,
+    /// User space -> display space of the current page (applies /Rotate).
+    rot: Transform,
+    /// /Rotate of the next page (0, 90, 180, 270), set by the caller before each page.
+    pub rotation: u32,
     deadline: Option<Instant>,
     counter: u32,
     /// Set when the time budget ran out.
@@ -103,6 +107,8 @@ impl Collector {
             current: None,
             llx: 0.0,
             ury: 0.0,
+            rot: Transform::identity(),
+            rotation: 0,
             deadline,
             counter: 0,
             timed_out: false,
@@ -128,8 +134,9 @@ impl Collector {
     }
 
     fn point(&self, ctm: &Transform, x: f64, y: f64) -> (f32, f32) {
-        let px = ctm.m11 * x + ctm.m21 * y + ctm.m31;
-        let py = ctm.m12 * x + ctm.m22 * y + ctm.m32;
+        let m = ctm.post_transform(&self.rot);
+        let px = m.m11 * x + m.m21 * y + m.m31;
+        let py = m.m12 * x + m.m22 * y + m.m32;
         ((px - self.llx) as f32, (self.ury - py) as f32)
     }
 
@@ -230,6 +237,18 @@ impl Collector {
     }
 }
 
+/// The transform from user space to upright display space for a page rotated by `rotation`
+/// degrees (clockwise, as /Rotate), with the display box's lower-left corner at the origin;
+/// also returns the display width and height.
+pub fn rotation_matrix(rotation: u32, llx: f64, lly: f64, w: f64, h: f64) -> (Transform, f64, f64) {
+    match rotation % 360 {
+        90 => (Transform::row_major(0.0, -1.0, 1.0, 0.0, -lly, w + llx), h, w),
+        180 => (Transform::row_major(-1.0, 0.0, 0.0, -1.0, w + llx, h + lly), w, h),
+        270 => (Transform::row_major(0.0, 1.0, -1.0, 0.0, h + lly, -llx), h, w),
+        _ => (Transform::row_major(1.0, 0.0, 0.0, 1.0, -llx, -lly), w, h),
+    }
+}
+
 /// Private-use bullets of the Symbol/Wingdings fonts, as Word and LibreOffice emit them.
 fn map_char(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -255,12 +274,16 @@ fn map_char(s: &str) -> String {
 
 impl OutputDev for Collector {
     fn begin_page(&mut self, page_num: u32, media_box: &MediaBox, _art: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
-        self.llx = media_box.llx;
-        self.ury = media_box.ury;
+        let (llx, lly) = (media_box.llx.min(media_box.urx), media_box.lly.min(media_box.ury));
+        let (w, h) = ((media_box.urx - media_box.llx).abs(), (media_box.ury - media_box.lly).abs());
+        let (m, dw, dh) = rotation_matrix(self.rotation, llx, lly, w, h);
+        self.rot = m;
+        self.llx = 0.0;
+        self.ury = dh;
         self.current = Some(PageData {
             number: page_num,
-            width: (media_box.urx - media_box.llx).abs() as f32,
-            height: (media_box.ury - media_box.lly).abs() as f32,
+            width: dw as f32,
+            height: dh as f32,
             ..PageData::default()
         });
         Ok(())
@@ -275,6 +298,7 @@ impl OutputDev for Collector {
 
     fn output_character(&mut self, trm: &Transform, width: f64, _spacing: f64, font_size: f64, ch: &str) -> Result<(), OutputError> {
         self.check_time()?;
+        let trm = &trm.post_transform(&self.rot);
         // Only upright text: rotated glyphs (vertical labels, rotated pages) are skipped.
         if trm.m12.abs() > 1e-3 * trm.m11.abs().max(1e-9) || trm.m21.abs() > 1e-3 * trm.m22.abs().max(1e-9) {
             return Ok(());

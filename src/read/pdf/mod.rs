@@ -148,7 +148,9 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
 fn extract_pages(doc: &pdf_extract::Document, nums: &[u32], deadline: Option<Instant>) -> (Collector, Vec<String>) {
     let mut col = Collector::new(deadline);
     let mut failures = Vec::new();
+    let ids = doc.get_pages();
     for &num in nums {
+        col.rotation = ids.get(&num).map_or(0, |&id| batch::page_rotation(doc, id));
         let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut col, num)));
         match r {
             Ok(Ok(())) => {}
