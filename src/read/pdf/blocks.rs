@@ -19,6 +19,8 @@ pub struct PBlock {
     pub top: f32,
     /// Bottom of the last line.
     pub bottom: f32,
+    /// Number of physical lines.
+    pub lines: usize,
 }
 
 /// Kinds of prose block.
@@ -193,5 +195,6 @@ fn finish(lines: Vec<Line>, marker: Option<String>) -> PBlock {
         size: lines.first().map(|l| l.size).unwrap_or(0.0),
         top: lines.first().map(|l| l.top()).unwrap_or(0.0),
         bottom: lines.last().map(|l| l.bottom()).unwrap_or(0.0),
+        lines: lines.len(),
     }
 }

@@ -374,7 +374,9 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                     y: Some((b.top * 10.0).round() / 10.0),
                     ..Source::default()
                 };
-                let kind = if is_heading(&b, body) {
+                let kind = if is_minor_heading(&b) && !is_heading(&b, body) {
+                    BlockKind::Heading { level: (heading_sizes.len() as u8 + 1).clamp(2, 6), text: b.text }
+                } else if is_heading(&b, body) {
                     let s = (b.size * 2.0).round() as i32;
                     let level = heading_sizes.iter().position(|&x| x == s).unwrap_or(1) as u8 + 1;
                     if title.is_none() && level == 1 {
@@ -396,4 +398,23 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
 
 fn is_heading(b: &PBlock, body: f32) -> bool {
     b.kind == PKind::Paragraph && b.size >= body * 1.15 && b.text.chars().count() <= 200
+}
+
+/// A body-size heading: one short line, numbered ("5.", "2.1", "Appendix 3", "Section 4") or in
+/// capitals, not ending like a sentence.
+fn is_minor_heading(b: &PBlock) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|(?i:appendix|section|part|chapter|annex)\s+\w{1,4}[.:]?)\s+\S")
+            .expect("constant regex")
+    });
+    let t = b.text.trim();
+    let n = t.chars().count();
+    if b.kind != PKind::Paragraph || b.lines != 1 || !(3..=80).contains(&n) || t.ends_with(['.', ',', ';', ':']) {
+        return false;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let caps = letters.len() >= 6 && letters.iter().all(|c| c.is_uppercase()) && t.split_whitespace().count() >= 2;
+    let numbered = re.is_match(t) && t.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase);
+    caps || numbered
 }
