@@ -268,7 +268,7 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
     let mut per_page: Vec<(u32, f32, f32, Vec<PTable>, Vec<glyphs::Rect>)> = Vec::new();
     let mut page_lines: Vec<(f32, Vec<Line>)> = Vec::new();
     for p in pages {
-        let grids = ruled::find_grids(&p.segs);
+        let grids = ruled::find_grids(&p.segs, p.height);
         let mut inside: Vec<Vec<Glyph>> = vec![Vec::new(); grids.len()];
         let mut free = Vec::new();
         for g in p.glyphs {

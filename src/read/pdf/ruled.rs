@@ -112,8 +112,9 @@ fn covered(segs: &[&Seg], pos: f32, a: f32, b: f32) -> bool {
     total >= 0.6 * len
 }
 
-/// Find table grids among a page's rules.
-pub fn find_grids(segs: &[Seg]) -> Vec<Grid> {
+/// Find table grids among a page's rules (`page_height` rules out page frames: a single
+/// two-column "row" taller than half the page is a layout box: text columns split by a rule).
+pub fn find_grids(segs: &[Seg], page_height: f32) -> Vec<Grid> {
     let segs: Vec<&Seg> = segs.iter().filter(|s| s.b - s.a > 1.0).take(5000).collect();
     let n = segs.len();
     let mut dsu = Dsu::new(n);
@@ -138,6 +139,9 @@ pub fn find_grids(segs: &[Seg]) -> Vec<Grid> {
         let xs = cluster(vs.iter().map(|s| s.pos).collect());
         let ys = cluster(hs.iter().map(|s| s.pos).collect());
         if xs.len() < 3 || ys.len() < 2 {
+            continue;
+        }
+        if ys.len() == 2 && xs.len() == 3 && ys[1] - ys[0] > 0.5 * page_height {
             continue;
         }
         let (nr, nc) = (ys.len() - 1, xs.len() - 1);
