@@ -115,7 +115,7 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                     .collect();
                 let split = !non_empty.is_empty()
                     && ((first_col_is_anchor && cand.cells[0].text.trim().is_empty())
-                        || non_empty.iter().all(|c| starts_lower(&c.text)));
+                        || non_empty.iter().filter(|c| starts_lower(&c.text)).count() * 2 > non_empty.len());
                 // Apply fill-down to every row of the region in `next`.
                 for (c, region, text) in &fill_regions {
                     for r in next.rows.iter_mut().skip(k) {
@@ -184,4 +184,56 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
         })
         .collect();
     Table { rows, wrapped_lines: t.wrapped_lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(page: u32, rows: &[&[&str]]) -> PTable {
+        PTable {
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| PRow {
+                    cells: r
+                        .iter()
+                        .enumerate()
+                        .map(|(k, x)| PCell { text: x.to_string(), region: i * 10 + k, first_row: true, ..PCell::default() })
+                        .collect(),
+                    top: 100.0 + 50.0 * i as f32,
+                    page,
+                })
+                .collect(),
+            ncols: rows[0].len(),
+            page,
+            top: 100.0,
+            bottom: 700.0,
+            x0: 50.0,
+            x1: 500.0,
+            ruled: true,
+            ref_column: false,
+            wrapped_lines: false,
+        }
+    }
+
+    #[test]
+    fn split_row_without_row_numbers_is_joined_after_repeated_header() {
+        let mut a = t(1, &[&["Action", "Lead", "By when?"], &["Plan a social marketing", "PCT (public", "2011"]]);
+        let b = t(2, &[&["Action", "Lead", "By when?"], &["campaign for carers", "health)", ""], &["Next action", "HHAS", "2012"]]);
+        assert!(continues(&a, &b));
+        stitch(&mut a, b);
+        let texts: Vec<Vec<&str>> = a.rows.iter().map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(texts[1], vec!["Plan a social marketing\ncampaign for carers", "PCT (public\nhealth)", "2011"]);
+        assert_eq!(texts.len(), 4, "header, joined row, repeated header, next row");
+        assert_eq!(texts[2][0], "Action");
+    }
+
+    #[test]
+    fn a_new_row_after_the_break_stays_a_row() {
+        let mut a = t(1, &[&["Action", "Lead"], &["Do this", "HHAS"]]);
+        let b = t(2, &[&["Do that", "PCT"]]);
+        stitch(&mut a, b);
+        assert_eq!(a.rows.len(), 3);
+    }
 }
