@@ -53,7 +53,7 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     }
     if npages as u64 > u64::from(opts.limits.max_pages) {
         return Err(Error::Limit(format!(
-            "the PDF has {npages} pages, over the limit of {} (raise it with --max-pages)",
+            "the PDF has {npages} pages, over the limit of {} pages",
             opts.limits.max_pages
         )));
     }
