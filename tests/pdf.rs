@@ -50,7 +50,7 @@ fn check_000(d: &Document) {
     let mut missing = Vec::new();
     for a in &g {
         let want: Vec<String> = ["action", "lead", "due", "evidence", "xref"].iter().map(|k| s(&a[*k])).collect();
-        if !rows.iter().any(|r| *r == want) {
+        if !rows.contains(&want) {
             missing.push(want);
         }
     }

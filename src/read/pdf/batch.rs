@@ -77,7 +77,7 @@ fn font_runs(doc: &Document, pages: &[(u32, ObjectId)]) -> Option<Vec<Vec<(u32, 
     let mut seen: HashMap<Vec<u8>, *const Dictionary> = HashMap::new();
     for &(n, id) in pages {
         let fonts = doc.get_page_fonts(id).ok()?;
-        let clash = fonts.iter().any(|(name, d)| seen.get(name).is_some_and(|&p| p != *d as *const Dictionary));
+        let clash = fonts.iter().any(|(name, d)| seen.get(name).is_some_and(|&p| !std::ptr::eq(p, *d)));
         if clash || runs.is_empty() {
             seen.clear();
             runs.push(Vec::new());
