@@ -28,7 +28,7 @@ fn norm(s: &str) -> String {
 
 /// Gold actions of a seed: (action, lead, due, evidence, xref).
 fn gold(stem: &str) -> Vec<serde_json::Value> {
-    let p = format!("{}/fixtures/pdf/gold/{stem}.json", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/fixtures/seeds/gold/{stem}.json", env!("CARGO_MANIFEST_DIR"));
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("gold")).expect("json");
     v["actions"].as_array().cloned().unwrap_or_default()
 }
