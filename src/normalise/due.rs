@@ -29,6 +29,8 @@ const MONTHS: [&str; 12] = [
 ];
 const MONTH_RE: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})\b").unwrap());
 static NUMERIC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b").unwrap());
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -127,7 +129,8 @@ fn find_dates(lower: &str) -> Vec<Hit> {
             }
         };
     // Day-precision forms: (regex, day group, month group, month is a name, year group).
-    let day_forms: [(&Regex, usize, usize, bool, usize); 3] = [
+    let day_forms: [(&Regex, usize, usize, bool, usize); 4] = [
+        (&ISO, 3, 2, false, 1),
         (&NUMERIC, 1, 2, false, 3),
         (&DAY_MONTH_YEAR, 1, 2, true, 3),
         (&MONTH_DAY_YEAR, 2, 1, true, 3),
@@ -308,6 +311,7 @@ mod tests {
         use DuePrecision as P;
         check("31.12.14", Date, Some("2014-12-31"), Some(P::Day));
         check("31/03/2012", Date, Some("2012-03-31"), Some(P::Day));
+        check("2012-03-31", Date, Some("2012-03-31"), Some(P::Day));
         check("31 October 2008", Date, Some("2008-10-31"), Some(P::Day));
         check("31st Oct 2008", Date, Some("2008-10-31"), Some(P::Day));
         check("Dec 2008", Date, Some("2008-12-31"), Some(P::Month));

@@ -9,6 +9,7 @@ pub mod html;
 pub mod pdf;
 pub mod sheet;
 pub mod text;
+pub mod zipsafe;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
