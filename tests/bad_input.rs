@@ -259,10 +259,9 @@ fn document_text_cannot_inject_script_or_formulas() {
     assert!(!c.contains(",=HYPERLINK") && !c.contains(",@SUM"), "{c}");
 }
 
-// ---- Readers not yet on this branch: the fixtures are here, the tests wait for the readers. ----
+// ---- Per reader. ----
 
 #[test]
-#[ignore = "needs the PDF reader"]
 fn pdf_hostile_input() {
     run(&bad("good.pdf"), &[], Read(5));
     run(&bad("truncated.pdf"), &[], Either);
@@ -275,7 +274,6 @@ fn pdf_hostile_input() {
 }
 
 #[test]
-#[ignore = "needs the DOCX reader"]
 fn docx_hostile_input() {
     run(&bad("good.docx"), &[], Read(2));
     run(&bad("truncated.docx"), &[], Fail(DAMAGED));
@@ -291,7 +289,6 @@ fn docx_hostile_input() {
 }
 
 #[test]
-#[ignore = "needs the XLSX/ODS reader"]
 fn sheet_hostile_input() {
     run(&bad("good.xlsx"), &[], Read(1));
     run(&bad("truncated.xlsx"), &[], Fail(DAMAGED));
@@ -321,7 +318,6 @@ fn sheet_hostile_input() {
 }
 
 #[test]
-#[ignore = "needs the HTML reader"]
 fn html_hostile_input() {
     run(&bad("random.html"), &[], Either);
     run(&bad("nested-tables.html"), &[], Either);
@@ -373,7 +369,6 @@ fn pdf_pages(pages: usize) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "needs the PDF reader"]
 fn five_hundred_pages_and_the_page_limit() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("500-pages.pdf");
