@@ -145,8 +145,8 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 fn main() -> ExitCode {
     // Panics inside a reader are contained and reported as one line for that file; the default
-    // hook would print a multi-line message first. RUST_BACKTRACE keeps it for debugging.
-    if std::env::var_os("RUST_BACKTRACE").is_none() {
+    // hook would print a multi-line message first. CARERS_EXTRACT_DEBUG=1 keeps it.
+    if std::env::var_os("CARERS_EXTRACT_DEBUG").is_none() {
         std::panic::set_hook(Box::new(|_| {}));
     }
     let cli = match Cli::try_parse() {
