@@ -44,7 +44,10 @@ pub fn read_page_by_page(bytes: &[u8], opts: &Options) -> Result<Document> {
 
 fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     let start = Instant::now();
-    let deadline = start.checked_add(Duration::from_secs(opts.limits.timeout_secs.max(1)));
+    // `--timeout 0` means no budget (it used to become a 1-second one).
+    let deadline = (opts.limits.timeout_secs > 0)
+        .then(|| start.checked_add(Duration::from_secs(opts.limits.timeout_secs)))
+        .flatten();
     let mut doc = load(bytes)?;
     let page_ids = doc.get_pages();
     let npages = page_ids.len();
@@ -53,7 +56,7 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     }
     if npages as u64 > u64::from(opts.limits.max_pages) {
         return Err(Error::Limit(format!(
-            "the PDF has {npages} pages, over the limit of {} pages",
+            "the PDF has {npages} pages, over the limit of {} pages (raise it with --max-pages)",
             opts.limits.max_pages
         )));
     }
