@@ -378,3 +378,16 @@ fn five_hundred_pages_and_the_page_limit() {
     assert!(t.elapsed() < Duration::from_secs(90), "{:?}", t.elapsed());
     run(&p, &["--max-pages", "100"], Fail(&["page"]));
 }
+
+/// Inputs that crashed a fuzz target (`fixtures/bad/fuzz-regressions/`, named after the target):
+/// each must be read or refused in one line, never panic out.
+#[test]
+fn fuzz_regressions() {
+    let dir = bad("fuzz-regressions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        run(&f, &[], Either);
+    }
+}
