@@ -53,7 +53,7 @@ fn run(input: &Path, extra: &[&str], expect: Expect) -> Outcome {
         "{name}: took {:?}",
         start.elapsed()
     );
-    assert!(!stderr.contains("panic"), "{name}: {stderr}");
+    assert!(!stderr.contains("panicked at"), "{name}: {stderr}");
     let code = out.status.code();
     let failed = match expect {
         Fail(_) => true,
@@ -208,7 +208,7 @@ fn a_batch_of_bad_files_carries_on() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(!stderr.contains("panic"), "{stderr}");
+    assert!(!stderr.contains("panicked at"), "{stderr}");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
     let items = v.as_array().unwrap();
