@@ -197,6 +197,7 @@ fn a_batch_of_bad_files_carries_on() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(bad(""))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/layouts/pipe.md"));

@@ -4,6 +4,7 @@
 //! the file name; [`read`] dispatches to the reader and contains any panic a third-party parser
 //! raises, so one bad file is an error for that file, never a crash.
 
+pub mod cfbcheck;
 pub mod docx;
 pub mod html;
 pub mod pdf;
