@@ -9,11 +9,17 @@ fn main() {
     let p = &col.pages[0];
     println!("segs {} dots {}", p.segs.len(), p.dots.len());
     for l in carers_extract::read::pdf::lines::group_lines(p.glyphs.clone()).iter() {
-        let ps: Vec<String> = l.pieces(0.6).iter().map(|q| format!("[{:.1}-{:.1} {}]", q.x0, q.x1, q.text())).collect();
+        let ps: Vec<String> = l
+            .pieces(0.6)
+            .iter()
+            .map(|q| format!("[{:.1}-{:.1} {}]", q.x0, q.x1, q.text()))
+            .collect();
         println!("y={:.1} s={:.1} {}", l.y, l.size, ps.join(" "));
         if let Ok(w) = std::env::var("PDF_GLYPHS") {
             if l.text().contains(&w) {
-                for g in &l.glyphs { print!("{}[{:.2},{:.2}] ", g.text, g.x0, g.x1); }
+                for g in &l.glyphs {
+                    print!("{}[{:.2},{:.2}] ", g.text, g.x0, g.x1);
+                }
                 println!();
             }
         }

@@ -88,7 +88,10 @@ fn contain<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(Error::Limit(format!("internal error (panic): {}", one_line(&msg))))
+            Err(Error::Limit(format!(
+                "internal error (panic): {}",
+                one_line(&msg)
+            )))
         }
     }
 }

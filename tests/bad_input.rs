@@ -14,7 +14,9 @@ fn bin() -> Command {
 }
 
 fn bad(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/bad")
+        .join(name)
 }
 
 /// What the tool must do with an input.
@@ -93,7 +95,13 @@ fn run(input: &Path, extra: &[&str], expect: Expect) -> Outcome {
 
 const EMPTY: &[&str] = &["empty"];
 const NOT_TEXT: &[&str] = &["binary", "unknown file type"];
-const DAMAGED: &[&str] = &["damaged", "truncated", "corrupt", "not of that format", "invalid"];
+const DAMAGED: &[&str] = &[
+    "damaged",
+    "truncated",
+    "corrupt",
+    "not of that format",
+    "invalid",
+];
 const LIMIT: &[&str] = &["limit", "decompress", "too large", "expands"];
 
 #[test]
@@ -110,10 +118,21 @@ fn empty_random_and_text_encodings() {
     }
     // Readable text, whatever its bytes: NULs dropped, bad UTF-8 as Windows-1252, UTF-16
     // detected from its NUL pattern.
-    for f in ["nul-bytes.txt", "invalid-utf8.txt", "utf16le-no-bom.txt", "utf16be-no-bom.txt"] {
+    for f in [
+        "nul-bytes.txt",
+        "invalid-utf8.txt",
+        "utf16le-no-bom.txt",
+        "utf16be-no-bom.txt",
+    ] {
         let o = run(&bad(f), &[], Read(2));
-        let first = o.json.unwrap()["actions"][0]["action"].as_str().unwrap().to_string();
-        assert!(first.starts_with("Fund a ") && first.contains("tre"), "{f}: {first}");
+        let first = o.json.unwrap()["actions"][0]["action"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            first.starts_with("Fund a ") && first.contains("tre"),
+            "{f}: {first}"
+        );
         assert!(!first.contains('\0'), "{f}");
     }
 }
@@ -152,7 +171,10 @@ fn size_limit_flag() {
         &["--max-input-size", "100"],
         Fail(&["100-byte limit"]),
     );
-    let out = bin().args(["--max-input-size", "lots", "x.txt"]).output().unwrap();
+    let out = bin()
+        .args(["--max-input-size", "lots", "x.txt"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -184,7 +206,10 @@ fn timeout_stops_a_file_that_never_ends() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("-: ") && stderr.contains("1-second time budget"), "{stderr}");
+    assert!(
+        stderr.contains("-: ") && stderr.contains("1-second time budget"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -202,7 +227,14 @@ fn a_batch_of_bad_files_carries_on() {
     files.sort();
     files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/layouts/pipe.md"));
     let out = bin()
-        .args(["--format", "json", "--no-config", "--max-decompressed-size", "16M", "-o"])
+        .args([
+            "--format",
+            "json",
+            "--no-config",
+            "--max-decompressed-size",
+            "16M",
+            "-o",
+        ])
         .arg(&out_file)
         .args(&files)
         .output()
@@ -219,7 +251,10 @@ fn a_batch_of_bad_files_carries_on() {
         if let Some(e) = item.get("error") {
             failed += 1;
             let path = item["path"].as_str().unwrap();
-            let lines = stderr.lines().filter(|l| l.contains(&format!("{path}: "))).count();
+            let lines = stderr
+                .lines()
+                .filter(|l| l.contains(&format!("{path}: ")))
+                .count();
             assert_eq!(lines, 1, "{path}: {stderr}");
             assert!(!e.as_str().unwrap().contains('\n'));
         }
@@ -238,10 +273,21 @@ fn document_text_cannot_inject_script_or_formulas() {
         .arg(bad("script.txt"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let h = std::fs::read_to_string(&html).unwrap();
-    assert!(h.contains("Fund &lt;script&gt;alert(&#39;doc&#39;)&lt;/script&gt; a centre"), "document text shown, escaped");
-    assert!(!h.contains("alert('doc')"), "no live script from the document");
+    assert!(
+        h.contains("Fund &lt;script&gt;alert(&#39;doc&#39;)&lt;/script&gt; a centre"),
+        "document text shown, escaped"
+    );
+    assert!(
+        !h.contains("alert('doc')"),
+        "no live script from the document"
+    );
     assert!(!h.contains("<img"), "no live markup from the document");
     // The report's own script only.
     let own = h.matches("<script").count();
@@ -268,7 +314,11 @@ fn pdf_hostile_input() {
     run(&bad("truncated.pdf"), &[], Either);
     run(&bad("broken-xref.pdf"), &[], Either);
     run(&bad("no-xref.pdf"), &[], Either);
-    run(&bad("encrypted-user.pdf"), &[], Fail(&["password", "encrypted"]));
+    run(
+        &bad("encrypted-user.pdf"),
+        &[],
+        Fail(&["password", "encrypted"]),
+    );
     run(&bad("encrypted-owner-only.pdf"), &[], Read(5));
     run(&bad("scanned.pdf"), &[], Fail(&["ocr"]));
     run(&bad("pdf-named.docx"), &[], Read(5));
@@ -279,13 +329,23 @@ fn docx_hostile_input() {
     run(&bad("good.docx"), &[], Read(2));
     run(&bad("truncated.docx"), &[], Fail(DAMAGED));
     run(&bad("docx-named.pdf"), &[], Read(2));
-    run(&bad("bomb.docx"), &["--max-decompressed-size", "16M"], Fail(LIMIT));
+    run(
+        &bad("bomb.docx"),
+        &["--max-decompressed-size", "16M"],
+        Fail(LIMIT),
+    );
     run(&bad("bomb.docx"), &[], Either);
     run(&bad("nested-tables.docx"), &[], Either);
     let o = run(&bad("billion-laughs.docx"), &[], Either);
-    assert!(!format!("{:?}", o.json).contains("lollollol"), "entities must not expand");
+    assert!(
+        !format!("{:?}", o.json).contains("lollollol"),
+        "entities must not expand"
+    );
     let o = run(&bad("external-entity.docx"), &[], Either);
-    assert!(!format!("{:?}", o.json).contains("root:"), "external entities must not be read");
+    assert!(
+        !format!("{:?}", o.json).contains("root:"),
+        "external entities must not be read"
+    );
     let _ = o.stderr;
 }
 
@@ -294,7 +354,11 @@ fn sheet_hostile_input() {
     run(&bad("good.xlsx"), &[], Read(1));
     run(&bad("truncated.xlsx"), &[], Fail(DAMAGED));
     run(&bad("xlsx-named.docx"), &[], Read(1));
-    run(&bad("bomb.xlsx"), &["--max-decompressed-size", "16M"], Fail(LIMIT));
+    run(
+        &bad("bomb.xlsx"),
+        &["--max-decompressed-size", "16M"],
+        Fail(LIMIT),
+    );
     let o = run(&bad("billion-laughs.xlsx"), &[], Either);
     assert!(!format!("{:?}", o.json).contains("lollollol"));
     let o = run(&bad("external-entity.xlsx"), &[], Either);
@@ -331,7 +395,10 @@ fn html_hostile_input() {
 fn pdf_pages(pages: usize) -> Vec<u8> {
     let mut objs: Vec<String> = vec!["<< /Type /Catalog /Pages 2 0 R >>".into()];
     let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
-    objs.push(format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" ")));
+    objs.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    ));
     objs.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into());
     for i in 0..pages {
         objs.push(format!(
@@ -340,14 +407,25 @@ fn pdf_pages(pages: usize) -> Vec<u8> {
         ));
         let rows = [
             ["Action".to_string(), "Lead".into(), "By when".into()],
-            [format!("Task {i} for carers"), "ICB".into(), "March 2026".into()],
-            [format!("Review {i} with carers"), "Council".into(), "June 2026".into()],
+            [
+                format!("Task {i} for carers"),
+                "ICB".into(),
+                "March 2026".into(),
+            ],
+            [
+                format!("Review {i} with carers"),
+                "Council".into(),
+                "June 2026".into(),
+            ],
         ];
         let mut s = String::new();
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let x = [50, 300, 440][c];
-                s.push_str(&format!("BT /F1 11 Tf {x} {} Td ({cell}) Tj ET\n", 780 - 16 * r));
+                s.push_str(&format!(
+                    "BT /F1 11 Tf {x} {} Td ({cell}) Tj ET\n",
+                    780 - 16 * r
+                ));
             }
         }
         objs.push(format!("<< /Length {} >>\nstream\n{s}\nendstream", s.len()));
@@ -364,7 +442,11 @@ fn pdf_pages(pages: usize) -> Vec<u8> {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -385,7 +467,10 @@ fn five_hundred_pages_and_the_page_limit() {
 #[test]
 fn fuzz_regressions() {
     let dir = bad("fuzz-regressions");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert!(!files.is_empty());
     for f in files {

@@ -22,13 +22,7 @@ fn doc_with(name: &str, opts: &Options) -> Result<Document, Error> {
 }
 
 fn tables(d: &Document) -> Vec<&Table> {
-    d.blocks
-        .iter()
-        .filter_map(|b| match &b.kind {
-            BlockKind::Table(t) => Some(t),
-            _ => None,
-        })
-        .collect()
+    d.tables().collect()
 }
 
 fn all_text(d: &Document) -> String {

@@ -13,13 +13,7 @@ fn read(name: &str) -> Document {
 }
 
 fn tables(d: &Document) -> Vec<&Table> {
-    d.blocks
-        .iter()
-        .filter_map(|b| match &b.kind {
-            BlockKind::Table(t) => Some(t),
-            _ => None,
-        })
-        .collect()
+    d.tables().collect()
 }
 
 fn norm(s: &str) -> String {
@@ -28,8 +22,12 @@ fn norm(s: &str) -> String {
 
 /// Gold actions of a seed: (action, lead, due, evidence, xref).
 fn gold(stem: &str) -> Vec<serde_json::Value> {
-    let p = format!("{}/fixtures/seeds/gold/{stem}.json", env!("CARGO_MANIFEST_DIR"));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("gold")).expect("json");
+    let p = format!(
+        "{}/fixtures/seeds/gold/{stem}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).expect("gold")).expect("json");
     v["actions"].as_array().cloned().unwrap_or_default()
 }
 
@@ -43,18 +41,31 @@ fn check_000(d: &Document) {
         .iter()
         .flat_map(|t| t.rows.iter())
         .filter(|r| r.cells.len() >= 5)
-        .map(|r| r.cells[r.cells.len() - 5..].iter().map(|c| norm(&c.text)).collect())
+        .map(|r| {
+            r.cells[r.cells.len() - 5..]
+                .iter()
+                .map(|c| norm(&c.text))
+                .collect()
+        })
         .collect();
     let g = gold("000_c3bf71b126cbf595");
     assert_eq!(g.len(), 96);
     let mut missing = Vec::new();
     for a in &g {
-        let want: Vec<String> = ["action", "lead", "due", "evidence", "xref"].iter().map(|k| s(&a[*k])).collect();
+        let want: Vec<String> = ["action", "lead", "due", "evidence", "xref"]
+            .iter()
+            .map(|k| s(&a[*k]))
+            .collect();
         if !rows.contains(&want) {
             missing.push(want);
         }
     }
-    assert!(missing.is_empty(), "{} rows not recovered exactly, first: {:?}", missing.len(), missing.first());
+    assert!(
+        missing.is_empty(),
+        "{} rows not recovered exactly, first: {:?}",
+        missing.len(),
+        missing.first()
+    );
 }
 
 #[test]
@@ -82,19 +93,58 @@ fn table_over_three_pages_is_one_table_with_split_rows_joined() {
     // Personalised Support: 17 actions over pages 5-8, one table.
     let t = ts
         .iter()
-        .find(|t| t.rows.iter().any(|r| r.cells.len() == 6 && norm(&r.cells[1].text).starts_with("To ensure that carers are aware of their right")))
+        .find(|t| {
+            t.rows.iter().any(|r| {
+                r.cells.len() == 6
+                    && norm(&r.cells[1].text)
+                        .starts_with("To ensure that carers are aware of their right")
+            })
+        })
         .expect("personalised support table");
-    let pages: std::collections::BTreeSet<u32> = t.rows.iter().filter_map(|r| r.source.page).collect();
+    let pages: std::collections::BTreeSet<u32> =
+        t.rows.iter().filter_map(|r| r.source.page).collect();
     assert!(pages.len() >= 3, "pages {pages:?}");
-    let refs: Vec<&str> = t.rows.iter().filter(|r| r.cells.len() == 6).map(|r| r.cells[0].text.as_str()).filter(|s| !s.is_empty()).collect();
-    assert_eq!(refs, (1..=17).map(|i| i.to_string()).collect::<Vec<_>>().iter().map(String::as_str).collect::<Vec<_>>());
+    let refs: Vec<&str> = t
+        .rows
+        .iter()
+        .filter(|r| r.cells.len() == 6)
+        .map(|r| r.cells[0].text.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        refs,
+        (1..=17)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
     // Row 11 is split by a page break: one row, text complete.
-    let r11 = t.rows.iter().find(|r| r.cells[0].text == "11").expect("row 11");
-    assert!(norm(&r11.cells[1].text).ends_with("process to improve the take up of services"), "{}", r11.cells[1].text);
+    let r11 = t
+        .rows
+        .iter()
+        .find(|r| r.cells[0].text == "11")
+        .expect("row 11");
+    assert!(
+        norm(&r11.cells[1].text).ends_with("process to improve the take up of services"),
+        "{}",
+        r11.cells[1].text
+    );
     // No data row with an empty first cell remains (all continuation pieces were joined).
-    assert!(t.rows.iter().filter(|r| r.cells.len() == 6).all(|r| !r.cells[0].text.is_empty() || r.cells[1].text == "Action"));
+    assert!(t
+        .rows
+        .iter()
+        .filter(|r| r.cells.len() == 6)
+        .all(|r| !r.cells[0].text.is_empty() || r.cells[1].text == "Action"));
     // Repeated header rows stay as rows.
-    assert!(t.rows.iter().filter(|r| r.cells.len() == 6 && r.cells[1].text == "Action").count() >= 3);
+    assert!(
+        t.rows
+            .iter()
+            .filter(|r| r.cells.len() == 6 && r.cells[1].text == "Action")
+            .count()
+            >= 3
+    );
 }
 
 #[test]
@@ -103,7 +153,13 @@ fn vertically_merged_cells_are_filled_down_and_marked() {
     let ts = tables(&d);
     let t = ts
         .iter()
-        .find(|t| t.rows.iter().any(|r| r.cells.len() == 6 && norm(&r.cells[1].text).starts_with("To ensure that carers are aware of their right")))
+        .find(|t| {
+            t.rows.iter().any(|r| {
+                r.cells.len() == 6
+                    && norm(&r.cells[1].text)
+                        .starts_with("To ensure that carers are aware of their right")
+            })
+        })
         .expect("personalised support table");
     let row = |n: &str| t.rows.iter().find(|r| r.cells[0].text == n).expect("row");
     // Rows 12-14 sit on a new page under a lead merged from row 11 (page before).
@@ -114,7 +170,10 @@ fn vertically_merged_cells_are_filled_down_and_marked() {
     }
     assert!(!row("1").cells[2].merged);
     assert!(row("2").cells[2].merged);
-    assert!(row("3").cells[3].merged, "by-when 'Ongoing' merged down from row 2");
+    assert!(
+        row("3").cells[3].merged,
+        "by-when 'Ongoing' merged down from row 2"
+    );
 }
 
 #[test]
@@ -137,7 +196,10 @@ fn running_headers_and_footers_are_removed() {
         let all = serde_json::to_string(&d).expect("json");
         assert!(!all.contains("Draft v3 - Page"), "{f}: footer left");
         assert!(!all.contains("file:///"), "{f}: chromium footer left");
-        assert!(!all.contains(" AM\"") && !all.contains(" PM\""), "{f}: chromium header left");
+        assert!(
+            !all.contains(" AM\"") && !all.contains(" PM\""),
+            "{f}: chromium header left"
+        );
         let heads = d
             .blocks
             .iter()
@@ -161,7 +223,10 @@ fn headings_and_paragraphs() {
     assert_eq!(h[0].0, 1);
     assert!(h.iter().any(|(l, t)| *l == 2 && t == "Employment"));
     assert!(h.iter().any(|(l, t)| *l == 2 && t == "Economic Well Being"));
-    assert!(d.title.as_deref().is_some_and(|t| t.starts_with("Recognising and Valuing Carers")));
+    assert!(d
+        .title
+        .as_deref()
+        .is_some_and(|t| t.starts_with("Recognising and Valuing Carers")));
 }
 
 #[test]
@@ -170,10 +235,16 @@ fn delivery_plan_with_bullets_in_cells() {
     let ts = tables(&d);
     assert_eq!(ts.len(), 1, "one table over all pages");
     let t = ts[0];
-    let data: Vec<_> = t.rows.iter().filter(|r| r.cells[0].text != "Key Delivery Areas").collect();
+    let data: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|r| r.cells[0].text != "Key Delivery Areas")
+        .collect();
     assert_eq!(data.len(), 11);
     assert!(data[0].cells[2].text.starts_with("• Self assessments"));
-    assert!(data[0].cells[2].text.contains("\n• Carers need for a break"));
+    assert!(data[0].cells[2]
+        .text
+        .contains("\n• Carers need for a break"));
 }
 
 #[test]
@@ -187,14 +258,19 @@ fn two_column_prose_keeps_reading_order() {
             _ => None,
         })
         .collect();
-    let g: Vec<String> = gold("003_d444ba2963d45661").iter().map(|a| s(&a["action"])).collect();
+    let g: Vec<String> = gold("003_d444ba2963d45661")
+        .iter()
+        .map(|a| s(&a["action"]))
+        .collect();
     assert_eq!(items, g);
     // Headings in order.
     let h: Vec<String> = d
         .blocks
         .iter()
         .filter_map(|b| match &b.kind {
-            BlockKind::Heading { text, .. } if text.starts_with("Action theme") => Some(text.clone()),
+            BlockKind::Heading { text, .. } if text.starts_with("Action theme") => {
+                Some(text.clone())
+            }
             _ => None,
         })
         .collect();
@@ -218,16 +294,29 @@ fn encrypted_with_empty_password_reads() {
 
 #[test]
 fn no_text_layer_is_a_clear_error() {
-    assert!(matches!(pdf::read(&fixture("notext.pdf"), &Options::default()), Err(Error::NoText)));
+    assert!(matches!(
+        pdf::read(&fixture("notext.pdf"), &Options::default()),
+        Err(Error::NoText)
+    ));
 }
 
 #[test]
 fn damaged_files_give_errors_not_panics() {
     for f in ["truncated.pdf", "mangled.pdf"] {
         let r = pdf::read(&fixture(f), &Options::default());
-        assert!(matches!(r, Err(Error::Corrupt { .. }) | Err(Error::ParserPanic { .. })), "{f}: {r:?}");
+        assert!(
+            matches!(
+                r,
+                Err(Error::Corrupt { .. }) | Err(Error::ParserPanic { .. })
+            ),
+            "{f}: {r:?}"
+        );
     }
-    for junk in [&b"%PDF-1.7\n"[..], b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF", b"%PDF-\xff\xff\xff"] {
+    for junk in [
+        &b"%PDF-1.7\n"[..],
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
+        b"%PDF-\xff\xff\xff",
+    ] {
         assert!(pdf::read(junk, &Options::default()).is_err());
     }
 }
@@ -260,7 +349,10 @@ fn mutated_files_never_panic() {
 fn page_limit_is_enforced() {
     let mut opts = Options::default();
     opts.limits.max_pages = 3;
-    assert!(matches!(pdf::read(&fixture("001.pdf"), &opts), Err(Error::Limit(_))));
+    assert!(matches!(
+        pdf::read(&fixture("001.pdf"), &opts),
+        Err(Error::Limit(_))
+    ));
 }
 
 // ---------------------------------------------------------------- whole pipeline
@@ -289,13 +381,18 @@ fn f1(a: &str, b: &str) -> f64 {
     if common == 0 {
         return 0.0;
     }
-    let (p, r) = (common as f64 / tb.len() as f64, common as f64 / ta.len() as f64);
+    let (p, r) = (
+        common as f64 / tb.len() as f64,
+        common as f64 / ta.len() as f64,
+    );
     2.0 * p * r / (p + r)
 }
 
 fn actions(path: &str) -> Vec<carers_extract::Action> {
     let p = std::path::PathBuf::from(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")));
-    carers_extract::extract_path(&p, &Options::default()).unwrap_or_else(|e| panic!("{path}: {e}")).actions
+    carers_extract::extract_path(&p, &Options::default())
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .actions
 }
 
 fn key(a: &carers_extract::Action) -> String {
@@ -306,9 +403,18 @@ fn key(a: &carers_extract::Action) -> String {
 #[test]
 fn same_actions_from_text_and_pdf() {
     for (txt, pdfs) in [
-        ("fixtures/seeds/000_c3bf71b126cbf595.txt", &["fixtures/pdf/000.pdf", "fixtures/pdf/000b.pdf"][..]),
-        ("fixtures/seeds/001_ee69fd1c9acfa693.txt", &["fixtures/pdf/001.pdf"][..]),
-        ("fixtures/seeds/003_d444ba2963d45661.txt", &["fixtures/pdf/003.pdf"][..]),
+        (
+            "fixtures/seeds/000_c3bf71b126cbf595.txt",
+            &["fixtures/pdf/000.pdf", "fixtures/pdf/000b.pdf"][..],
+        ),
+        (
+            "fixtures/seeds/001_ee69fd1c9acfa693.txt",
+            &["fixtures/pdf/001.pdf"][..],
+        ),
+        (
+            "fixtures/seeds/003_d444ba2963d45661.txt",
+            &["fixtures/pdf/003.pdf"][..],
+        ),
     ] {
         let t = actions(txt);
         for pdf in pdfs {
@@ -319,21 +425,39 @@ fn same_actions_from_text_and_pdf() {
             let mut same = 0;
             for (a, b) in t.iter().zip(&p) {
                 let ok = f1(&key(a), &key(b)) >= 0.9
-                    && f1(a.lead.as_deref().unwrap_or(""), b.lead.as_deref().unwrap_or("")) >= 0.8
-                    && f1(a.due.as_deref().unwrap_or(""), b.due.as_deref().unwrap_or("")) >= 0.8;
+                    && f1(
+                        a.lead.as_deref().unwrap_or(""),
+                        b.lead.as_deref().unwrap_or(""),
+                    ) >= 0.8
+                    && f1(
+                        a.due.as_deref().unwrap_or(""),
+                        b.due.as_deref().unwrap_or(""),
+                    ) >= 0.8;
                 same += usize::from(ok);
             }
-            assert!(same * 100 >= t.len() * 95, "{txt} vs {pdf}: only {same}/{} actions agree", t.len());
+            assert!(
+                same * 100 >= t.len() * 95,
+                "{txt} vs {pdf}: only {same}/{} actions agree",
+                t.len()
+            );
         }
     }
 }
 
 #[test]
 fn pipeline_errors_for_bad_pdfs() {
-    let p = |f: &str| std::path::PathBuf::from(format!("{}/fixtures/pdf/{f}", env!("CARGO_MANIFEST_DIR")));
+    let p = |f: &str| {
+        std::path::PathBuf::from(format!("{}/fixtures/pdf/{f}", env!("CARGO_MANIFEST_DIR")))
+    };
     let o = Options::default();
-    assert!(matches!(carers_extract::extract_path(&p("encrypted-user.pdf"), &o), Err(Error::Encrypted(_))));
-    assert!(matches!(carers_extract::extract_path(&p("notext.pdf"), &o), Err(Error::NoText)));
+    assert!(matches!(
+        carers_extract::extract_path(&p("encrypted-user.pdf"), &o),
+        Err(Error::Encrypted(_))
+    ));
+    assert!(matches!(
+        carers_extract::extract_path(&p("notext.pdf"), &o),
+        Err(Error::NoText)
+    ));
     assert!(carers_extract::extract_path(&p("truncated.pdf"), &o).is_err());
 }
 
@@ -348,7 +472,12 @@ fn batched_and_page_by_page_parsing_agree() {
             d.blocks
                 .iter()
                 .map(|b| match &b.kind {
-                    BlockKind::Table(t) => t.rows.iter().map(|r| r.texts().join("|")).collect::<Vec<_>>().join("\n"),
+                    BlockKind::Table(t) => t
+                        .rows
+                        .iter()
+                        .map(|r| r.texts().join("|"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                     other => format!("{other:?}"),
                 })
                 .collect()
@@ -364,6 +493,9 @@ fn rotated_page_reads_upright() {
     let ts = tables(&d);
     assert_eq!(ts.len(), 1);
     let rows: Vec<Vec<&str>> = ts[0].rows.iter().map(|r| r.texts()).collect();
-    assert_eq!(rows[1], vec!["Develop a carers emergency card", "HHAS", "March 2010"]);
+    assert_eq!(
+        rows[1],
+        vec!["Develop a carers emergency card", "HHAS", "March 2010"]
+    );
     assert_eq!(rows.len(), 3);
 }

@@ -650,11 +650,15 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                         .and_then(|c| c.parse::<u32>().ok())
                 };
                 let next_ref = memo_ref
-                    .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| ref_at(q).is_some())
+                    .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| {
+                        ref_at(q).is_some()
+                    })
                     .and_then(ref_at);
                 let next_ref = next_ref.or_else(|| {
                     memo_num
-                        .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| num_at(q).is_some())
+                        .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| {
+                            num_at(q).is_some()
+                        })
                         .and_then(num_at)
                 });
                 // A repeated header followed by a row numbered 1 starts a new plan.
@@ -715,7 +719,9 @@ impl Ahead {
         hit: impl Fn(usize) -> bool,
     ) -> Option<usize> {
         let end = match &self.last {
-            Some((k, c, from, end)) if k == key && *c == ref_col && *from <= r + 1 && *end > r => *end,
+            Some((k, c, from, end)) if k == key && *c == ref_col && *from <= r + 1 && *end > r => {
+                *end
+            }
             _ => {
                 let end = (r + 1..n).find(|&q| stop(q) || hit(q)).unwrap_or(n);
                 self.last = Some((key.to_vec(), ref_col, r + 1, end));

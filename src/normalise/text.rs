@@ -58,7 +58,9 @@ pub fn items(cell: &str) -> Vec<String> {
     // A line that is only a bullet glyph (an empty bullet in Word), in a cell with other
     // content, starts an item of its own instead of being glued onto the item above ("AA •").
     let lone = |t: &str| BULLET.find(t).is_some_and(|m| m.end() == t.len());
-    let content = cell.lines().any(|l| !l.trim().is_empty() && !lone(l.trim()));
+    let content = cell
+        .lines()
+        .any(|l| !l.trim().is_empty() && !lone(l.trim()));
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut any_bullet = false;
     for line in cell.lines() {

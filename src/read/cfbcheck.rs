@@ -8,8 +8,16 @@
 
 /// `Err(detail)` when the compound file is malformed in a way that could exhaust memory.
 pub fn check(bytes: &[u8]) -> Result<(), String> {
-    let u16_at = |o: usize| bytes.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |o: usize| bytes.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let u16_at = |o: usize| {
+        bytes
+            .get(o..o + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |o: usize| {
+        bytes
+            .get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
     let short = || "the compound file header is cut short".to_string();
     let shift = u16_at(0x1E).ok_or_else(short)?;
     if shift != 9 && shift != 12 {
@@ -31,7 +39,10 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             return Err("the DIFAT chain loops".into());
         }
         let s = sector(difat).ok_or_else(short)?;
-        let ids: Vec<u32> = s.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let ids: Vec<u32> = s
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
         let (last, rest) = ids.split_last().ok_or_else(short)?;
         fat_ids.extend_from_slice(rest);
         difat = *last;
@@ -39,7 +50,10 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     let mut fat: Vec<u32> = Vec::new();
     for id in fat_ids.into_iter().filter(|&id| (id as usize) < nsect) {
         let s = sector(id).ok_or_else(short)?;
-        fat.extend(s.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        fat.extend(
+            s.chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
         if fat.len() > nsect + ss {
             break;
         }
@@ -71,7 +85,10 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             let kind = e[66];
             let size = u32::from_le_bytes([e[120], e[121], e[122], e[123]]) as usize;
             if (kind == 2 || kind == 5) && size > bytes.len().max(4096) {
-                return Err(format!("a stream claims {size} bytes in a {}-byte file", bytes.len()));
+                return Err(format!(
+                    "a stream claims {size} bytes in a {}-byte file",
+                    bytes.len()
+                ));
             }
         }
         dir = fat.get(dir as usize).copied().unwrap_or(u32::MAX);

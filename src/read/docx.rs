@@ -1070,13 +1070,7 @@ mod tests {
     }
 
     fn tables(d: &Document) -> Vec<&Table> {
-        d.blocks
-            .iter()
-            .filter_map(|b| match &b.kind {
-                BlockKind::Table(t) => Some(t),
-                _ => None,
-            })
-            .collect()
+        d.tables().collect()
     }
 
     #[test]

@@ -37,7 +37,10 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
                 return Err(encrypted());
             }
             // Guard against crafted compound files that make calamine allocate without bound.
-            super::cfbcheck::check(bytes).map_err(|d| Error::Corrupt { format: "XLS", detail: d })?;
+            super::cfbcheck::check(bytes).map_err(|d| Error::Corrupt {
+                format: "XLS",
+                detail: d,
+            })?;
             let mut wb: Xls<_> =
                 Xls::new(Cursor::new(bytes)).map_err(|e| calamine_error("XLS", &e.to_string()))?;
             let sheets = collect(&mut wb, "XLS", |wb, name| {

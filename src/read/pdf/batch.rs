@@ -66,7 +66,12 @@ fn media_box(doc: &Document, page: ObjectId) -> Option<[f64; 4]> {
     if n.len() != 4 || n.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    Some([n[0].min(n[2]), n[1].min(n[3]), n[0].max(n[2]), n[1].max(n[3])])
+    Some([
+        n[0].min(n[2]),
+        n[1].min(n[3]),
+        n[0].max(n[2]),
+        n[1].max(n[3]),
+    ])
 }
 
 /// Split pages into runs in which every font resource name means one font object (a merged
@@ -77,7 +82,9 @@ fn font_runs(doc: &Document, pages: &[(u32, ObjectId)]) -> Option<Vec<Vec<(u32, 
     let mut seen: HashMap<Vec<u8>, *const Dictionary> = HashMap::new();
     for &(n, id) in pages {
         let fonts = doc.get_page_fonts(id).ok()?;
-        let clash = fonts.iter().any(|(name, d)| seen.get(name).is_some_and(|&p| !std::ptr::eq(p, *d)));
+        let clash = fonts
+            .iter()
+            .any(|(name, d)| seen.get(name).is_some_and(|&p| !std::ptr::eq(p, *d)));
         if clash || runs.is_empty() {
             seen.clear();
             runs.push(Vec::new());
@@ -117,14 +124,19 @@ fn build(doc: &mut Document, pages: &[(u32, ObjectId)], tag: usize) -> Option<(u
         }
         // /Rotate is ignored here as in the page-by-page path.
         let rot = page_rotation(doc, id);
-        let (dw, dh) = if rot == 90 || rot == 270 { (h, w) } else { (w, h) };
+        let (dw, dh) = if rot == 90 || rot == 270 {
+            (h, w)
+        } else {
+            (w, h)
+        };
         boxes.push((num, id, mb, total, rot));
         total += dh + GAP;
         wmax = wmax.max(dw);
     }
     let height = total;
     for (k, &(num, id, mb, top, rot)) in boxes.iter().enumerate() {
-        let (m, w, h) = super::glyphs::rotation_matrix(rot, mb[0], mb[1], mb[2] - mb[0], mb[3] - mb[1]);
+        let (m, w, h) =
+            super::glyphs::rotation_matrix(rot, mb[0], mb[1], mb[2] - mb[0], mb[3] - mb[1]);
         // pdf-extract draws a form with a fresh graphics state (the caller's `cm` is not
         // applied), so the placement goes inside the form's own content.
         // Page content -> upright display space (origin at its lower-left) -> its slot.
@@ -136,20 +148,34 @@ fn build(doc: &mut Document, pages: &[(u32, ObjectId)], tag: usize) -> Option<(u
         .into_bytes();
         data.extend(doc.get_page_content(id).ok()?);
         data.extend_from_slice(b"\nQ\n");
-        let resources = inherited(doc, id, b"Resources").unwrap_or_else(|| Object::Dictionary(Dictionary::new()));
+        let resources = inherited(doc, id, b"Resources")
+            .unwrap_or_else(|| Object::Dictionary(Dictionary::new()));
         let mut d = Dictionary::new();
         d.set("Type", Object::Name(b"XObject".to_vec()));
         d.set("Subtype", Object::Name(b"Form".to_vec()));
-        d.set("BBox", Object::Array(mb.iter().map(|&v| Object::Real(v as f32)).collect()));
+        d.set(
+            "BBox",
+            Object::Array(mb.iter().map(|&v| Object::Real(v as f32)).collect()),
+        );
         d.set("Resources", resources);
         let xid = doc.add_object(Stream::new(d, data));
         let name = format!("CxP{tag}_{k}");
         xobjects.set(name.as_bytes().to_vec(), Object::Reference(xid));
         content.push_str(&format!("/{name} Do\n"));
-        slots.push(Slot { number: num, width: w as f32, height: h as f32, top: top as f32 });
+        slots.push(Slot {
+            number: num,
+            width: w as f32,
+            height: h as f32,
+            top: top as f32,
+        });
     }
     let contents = doc.add_object(Stream::new(Dictionary::new(), content.into_bytes()));
-    let root = doc.catalog().ok()?.get(b"Pages").and_then(Object::as_reference).ok()?;
+    let root = doc
+        .catalog()
+        .ok()?
+        .get(b"Pages")
+        .and_then(Object::as_reference)
+        .ok()?;
     let mut res = Dictionary::new();
     res.set("XObject", Object::Dictionary(xobjects));
     let mut page = Dictionary::new();
@@ -157,7 +183,12 @@ fn build(doc: &mut Document, pages: &[(u32, ObjectId)], tag: usize) -> Option<(u
     page.set("Parent", Object::Reference(root));
     page.set(
         "MediaBox",
-        Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Real(wmax as f32), Object::Real(height as f32)]),
+        Object::Array(vec![
+            Object::Integer(0),
+            Object::Integer(0),
+            Object::Real(wmax as f32),
+            Object::Real(height as f32),
+        ]),
     );
     page.set("Resources", Object::Dictionary(res));
     page.set("Contents", Object::Reference(contents));
@@ -173,7 +204,11 @@ fn build(doc: &mut Document, pages: &[(u32, ObjectId)], tag: usize) -> Option<(u
         }
         _ => return None,
     }
-    let number = doc.get_pages().into_iter().find(|&(_, id)| id == pid).map(|(n, _)| n)?;
+    let number = doc
+        .get_pages()
+        .into_iter()
+        .find(|&(_, id)| id == pid)
+        .map(|(n, _)| n)?;
     Some((number, slots))
 }
 
@@ -181,16 +216,29 @@ fn build(doc: &mut Document, pages: &[(u32, ObjectId)], tag: usize) -> Option<(u
 fn split(all: PageData, slots: &[Slot]) -> Option<Vec<PageData>> {
     let mut out: Vec<PageData> = slots
         .iter()
-        .map(|s| PageData { number: s.number, width: s.width, height: s.height, ..PageData::default() })
+        .map(|s| PageData {
+            number: s.number,
+            width: s.width,
+            height: s.height,
+            ..PageData::default()
+        })
         .collect();
-    let find = |y: f32| slots.iter().position(|s| y >= s.top - 50.0 && y <= s.top + s.height + 50.0);
+    let find = |y: f32| {
+        slots
+            .iter()
+            .position(|s| y >= s.top - 50.0 && y <= s.top + s.height + 50.0)
+    };
     for mut g in all.glyphs {
         let k = find(g.y)?;
         g.y -= slots[k].top;
         out[k].glyphs.push(g);
     }
     for mut s in all.segs {
-        let y = if s.horizontal { s.pos } else { (s.a + s.b) / 2.0 };
+        let y = if s.horizontal {
+            s.pos
+        } else {
+            (s.a + s.b) / 2.0
+        };
         let Some(k) = find(y) else { continue };
         let t = slots[k].top;
         if s.horizontal {
@@ -202,7 +250,9 @@ fn split(all: PageData, slots: &[Slot]) -> Option<Vec<PageData>> {
         out[k].segs.push(s);
     }
     for mut d in all.dots {
-        let Some(k) = find((d.y0 + d.y1) / 2.0) else { continue };
+        let Some(k) = find((d.y0 + d.y1) / 2.0) else {
+            continue;
+        };
         d.y0 -= slots[k].top;
         d.y1 -= slots[k].top;
         out[k].dots.push(d);
@@ -211,7 +261,12 @@ fn split(all: PageData, slots: &[Slot]) -> Option<Vec<PageData>> {
 }
 
 /// Parse `pages` (number, id) on synthetic pages, `workers` at a time. `None`: use the slow path.
-pub fn extract(doc: &mut Document, pages: &[(u32, ObjectId)], workers: usize, deadline: Option<Instant>) -> Option<(Vec<PageData>, bool)> {
+pub fn extract(
+    doc: &mut Document,
+    pages: &[(u32, ObjectId)],
+    workers: usize,
+    deadline: Option<Instant>,
+) -> Option<(Vec<PageData>, bool)> {
     if pages.len() < 2 {
         return None;
     }
@@ -238,7 +293,9 @@ pub fn extract(doc: &mut Document, pages: &[(u32, ObjectId)], workers: usize, de
                     let mut done = Vec::new();
                     for (i, (num, slots)) in built.iter().enumerate().skip(w).step_by(workers) {
                         let mut col = Collector::new(deadline);
-                        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut col, *num)));
+                        let r = catch_unwind(AssertUnwindSafe(|| {
+                            pdf_extract::output_doc_page(doc, &mut col, *num)
+                        }));
                         if col.timed_out {
                             return Some((Vec::new(), true));
                         }

@@ -116,9 +116,16 @@ pub fn blocks(lines: Vec<Line>, width: f32, dots: &[Rect]) -> Vec<PBlock> {
     for (col, line) in flow {
         let text = line.text();
         let dot = dots.iter().any(|d| {
-            d.x1 <= line.x0 && line.x0 - d.x1 < 3.0 * line.size && (d.y0 + d.y1) / 2.0 > line.top() && (d.y0 + d.y1) / 2.0 < line.bottom()
+            d.x1 <= line.x0
+                && line.x0 - d.x1 < 3.0 * line.size
+                && (d.y0 + d.y1) / 2.0 > line.top()
+                && (d.y0 + d.y1) / 2.0 < line.bottom()
         });
-        let bullet = if dot { Some("•".to_string()) } else { bullet_prefix(&text).map(|(m, _)| m) };
+        let bullet = if dot {
+            Some("•".to_string())
+        } else {
+            bullet_prefix(&text).map(|(m, _)| m)
+        };
         let new_block = match cur.last() {
             None => true,
             Some(prev) => {
@@ -143,7 +150,12 @@ pub fn blocks(lines: Vec<Line>, width: f32, dots: &[Rect]) -> Vec<PBlock> {
             text_x0 = if dot {
                 line.x0
             } else if cur_marker.is_some() {
-                line.glyphs.iter().filter(|g| !g.is_space()).nth(1).map(|g| g.x0).unwrap_or(line.x0)
+                line.glyphs
+                    .iter()
+                    .filter(|g| !g.is_space())
+                    .nth(1)
+                    .map(|g| g.x0)
+                    .unwrap_or(line.x0)
             } else {
                 line.x0
             };
@@ -175,7 +187,15 @@ fn merge_same_baseline(s: Vec<(u8, Line)>) -> Vec<(u8, Line)> {
 
 fn finish(lines: Vec<Line>, marker: Option<String>) -> PBlock {
     let right = lines.iter().map(|l| l.x1).fold(0.0, f32::max);
-    let tl: Vec<TextLine> = lines.iter().map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size, space_after: l.space_after() }).collect();
+    let tl: Vec<TextLine> = lines
+        .iter()
+        .map(|l| TextLine {
+            text: l.text(),
+            x1: l.x1,
+            size: l.size,
+            space_after: l.space_after(),
+        })
+        .collect();
     let mut text = join_lines(&tl, right, " ");
     text = text.replace('\n', " ");
     let kind = match marker {

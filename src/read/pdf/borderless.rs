@@ -40,7 +40,8 @@ fn is_ref(s: &str) -> bool {
     !t.is_empty()
         && t.chars().count() <= 6
         && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == ')')
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == ')')
         && t.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -78,7 +79,10 @@ pub fn find(lines: Vec<Line>, page: u32) -> (Vec<PTable>, Vec<Line>) {
             }
             // A line with several cells may add a column (an empty header cell above it).
             if ps.len() >= 3 {
-                let aligned = ps.iter().filter(|p| cols.iter().any(|c| (p.x0 - c).abs() <= ALIGN)).count();
+                let aligned = ps
+                    .iter()
+                    .filter(|p| cols.iter().any(|c| (p.x0 - c).abs() <= ALIGN))
+                    .count();
                 if aligned + 1 >= ps.len() && aligned >= 2 {
                     let mut nc = cols.clone();
                     for p in ps {
@@ -109,11 +113,22 @@ pub fn find(lines: Vec<Line>, page: u32) -> (Vec<PTable>, Vec<Line>) {
             i += 1;
         }
     }
-    let rest = lines.into_iter().zip(used).filter(|(_, u)| !u).map(|(l, _)| l).collect();
+    let rest = lines
+        .into_iter()
+        .zip(used)
+        .filter(|(_, u)| !u)
+        .map(|(l, _)| l)
+        .collect();
     (tables, rest)
 }
 
-fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], page: u32) -> PTable {
+fn build(
+    lines: &[Line],
+    pieces: &[Vec<Line>],
+    members: &[usize],
+    cols: &[f32],
+    page: u32,
+) -> PTable {
     let nc = cols.len();
     // Each member line as cells.
     let mut grid: Vec<Vec<Vec<&Line>>> = Vec::new();
@@ -126,10 +141,17 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
         }
         grid.push(row);
     }
-    let with0: Vec<String> = grid.iter().filter_map(|r| r[0].first().map(|l| l.text())).collect();
-    let ref_column = !with0.is_empty() && with0.iter().filter(|t| is_ref(t)).count() * 10 >= with0.len() * 8;
+    let with0: Vec<String> = grid
+        .iter()
+        .filter_map(|r| r[0].first().map(|l| l.text()))
+        .collect();
+    let ref_column =
+        !with0.is_empty() && with0.iter().filter(|t| is_ref(t)).count() * 10 >= with0.len() * 8;
     // Base line pitch: lower quartile of baseline steps.
-    let mut steps: Vec<f32> = members.windows(2).map(|w| lines[w[1]].y - lines[w[0]].y).collect();
+    let mut steps: Vec<f32> = members
+        .windows(2)
+        .map(|w| lines[w[1]].y - lines[w[0]].y)
+        .collect();
     steps.sort_by(f32::total_cmp);
     let base = steps.get(steps.len() / 4).copied().unwrap_or(f32::MAX);
     let mut starts = vec![true];
@@ -148,7 +170,10 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
     let rights: Vec<f32> = (0..nc)
         .map(|k| match cols.get(k + 1) {
             Some(&n) => n - CELL_GAP * lines[members[0]].size,
-            None => grid.iter().flat_map(|r| r[k].iter().map(|l| l.x1)).fold(0.0, f32::max),
+            None => grid
+                .iter()
+                .flat_map(|r| r[k].iter().map(|l| l.x1))
+                .fold(0.0, f32::max),
         })
         .collect();
     let mut rows: Vec<PRow> = Vec::new();
@@ -162,7 +187,12 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
         for k in 0..nc {
             let tl: Vec<TextLine> = (w..e)
                 .flat_map(|r| grid[r][k].iter())
-                .map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size, space_after: l.space_after() })
+                .map(|l| TextLine {
+                    text: l.text(),
+                    x1: l.x1,
+                    size: l.size,
+                    space_after: l.space_after(),
+                })
                 .collect();
             cells.push(PCell {
                 text: join_lines(&tl, rights[k], "\n"),
@@ -171,7 +201,11 @@ fn build(lines: &[Line], pieces: &[Vec<Line>], members: &[usize], cols: &[f32], 
                 ..PCell::default()
             });
         }
-        rows.push(PRow { cells, top: lines[members[w]].top(), page });
+        rows.push(PRow {
+            cells,
+            top: lines[members[w]].top(),
+            page,
+        });
         w = e;
     }
     let first = &lines[members[0]];
@@ -201,7 +235,13 @@ mod tests {
         for &(x, t) in cells {
             for (i, c) in t.chars().enumerate() {
                 let x0 = x + 5.0 * i as f32;
-                gs.push(Glyph { text: c.to_string(), x0, x1: x0 + 5.0, y, size: 10.0 });
+                gs.push(Glyph {
+                    text: c.to_string(),
+                    x0,
+                    x1: x0 + 5.0,
+                    y,
+                    size: 10.0,
+                });
             }
         }
         Line::from_glyphs(gs)
@@ -211,15 +251,35 @@ mod tests {
     fn rows_from_row_numbers_and_gaps() {
         let lines = vec![
             line(100.0, &[(50.0, "Action"), (200.0, "Lead"), (300.0, "Due")]),
-            line(120.0, &[(10.0, "1"), (50.0, "Do a thing"), (200.0, "HHAS"), (300.0, "2009")]),
+            line(
+                120.0,
+                &[
+                    (10.0, "1"),
+                    (50.0, "Do a thing"),
+                    (200.0, "HHAS"),
+                    (300.0, "2009"),
+                ],
+            ),
             line(132.0, &[(50.0, "and more")]),
-            line(150.0, &[(10.0, "2"), (50.0, "Another"), (200.0, "PCT"), (300.0, "2010")]),
+            line(
+                150.0,
+                &[
+                    (10.0, "2"),
+                    (50.0, "Another"),
+                    (200.0, "PCT"),
+                    (300.0, "2010"),
+                ],
+            ),
         ];
         let (tables, rest) = find(lines, 1);
         assert!(rest.is_empty());
         let t = &tables[0];
         assert!(t.ref_column && !t.wrapped_lines);
-        let texts: Vec<Vec<&str>> = t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()).collect();
+        let texts: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
         assert_eq!(texts[1], vec!["1", "Do a thing\nand more", "HHAS", "2009"]);
         assert_eq!(texts.len(), 3);
     }
@@ -228,7 +288,10 @@ mod tests {
     fn even_spacing_without_numbers_gives_physical_lines() {
         let lines = vec![
             line(100.0, &[(50.0, "Action"), (200.0, "Lead"), (300.0, "Due")]),
-            line(112.0, &[(50.0, "Do a thing"), (200.0, "HHAS"), (300.0, "2009")]),
+            line(
+                112.0,
+                &[(50.0, "Do a thing"), (200.0, "HHAS"), (300.0, "2009")],
+            ),
             line(124.0, &[(50.0, "and more")]),
             line(136.0, &[(50.0, "Another"), (200.0, "PCT"), (300.0, "2010")]),
         ];

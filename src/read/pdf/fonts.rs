@@ -38,7 +38,9 @@ fn rewrite(w: &[Object]) -> Option<Vec<Object>> {
                     return None;
                 }
                 out.push(Object::Integer(first));
-                out.push(Object::Array((first..=last).map(|_| Object::Real(width as f32)).collect()));
+                out.push(Object::Array(
+                    (first..=last).map(|_| Object::Real(width as f32)).collect(),
+                ));
                 changed = true;
                 i += 3;
             }
@@ -49,10 +51,17 @@ fn rewrite(w: &[Object]) -> Option<Vec<Object>> {
 
 /// Rewrite range-form `/W` arrays of all CID fonts into list form.
 pub fn fix_cid_widths(doc: &mut Document) {
-    let mut fixes: Vec<(pdf_extract::ObjectId, Option<pdf_extract::ObjectId>, Vec<Object>)> = Vec::new();
+    let mut fixes: Vec<(
+        pdf_extract::ObjectId,
+        Option<pdf_extract::ObjectId>,
+        Vec<Object>,
+    )> = Vec::new();
     for (id, obj) in doc.objects.iter() {
         let Object::Dictionary(d) = obj else { continue };
-        let is_cid = matches!(d.get(b"Subtype").and_then(Object::as_name), Ok(b"CIDFontType2") | Ok(b"CIDFontType0"));
+        let is_cid = matches!(
+            d.get(b"Subtype").and_then(Object::as_name),
+            Ok(b"CIDFontType2") | Ok(b"CIDFontType0")
+        );
         if !is_cid {
             continue;
         }
@@ -111,10 +120,21 @@ mod tests {
 
     #[test]
     fn ranges_become_lists() {
-        let w = vec![Object::Integer(3), Object::Array(vec![Object::Integer(278)]), Object::Integer(19), Object::Integer(21), Object::Real(556.0)];
+        let w = vec![
+            Object::Integer(3),
+            Object::Array(vec![Object::Integer(278)]),
+            Object::Integer(19),
+            Object::Integer(21),
+            Object::Real(556.0),
+        ];
         let out = rewrite(&w).expect("changed");
         assert_eq!(out.len(), 4);
         assert!(matches!(&out[3], Object::Array(a) if a.len() == 3));
-        assert!(rewrite(&[Object::Integer(0), Object::Integer(1_000_000), Object::Integer(5)]).is_none());
+        assert!(rewrite(&[
+            Object::Integer(0),
+            Object::Integer(1_000_000),
+            Object::Integer(5)
+        ])
+        .is_none());
     }
 }

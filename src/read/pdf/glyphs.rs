@@ -204,9 +204,19 @@ impl Collector {
         let (w, h) = (x1 - x0, y1 - y0);
         const THIN: f32 = 3.0;
         if !stroked && !curved && h <= THIN && w > THIN {
-            page.segs.push(Seg { horizontal: true, pos: (y0 + y1) / 2.0, a: x0, b: x1 });
+            page.segs.push(Seg {
+                horizontal: true,
+                pos: (y0 + y1) / 2.0,
+                a: x0,
+                b: x1,
+            });
         } else if !stroked && !curved && w <= THIN && h > THIN {
-            page.segs.push(Seg { horizontal: false, pos: (x0 + x1) / 2.0, a: y0, b: y1 });
+            page.segs.push(Seg {
+                horizontal: false,
+                pos: (x0 + x1) / 2.0,
+                a: y0,
+                b: y1,
+            });
         } else if !stroked && (1.0..=8.0).contains(&w) && (1.0..=8.0).contains(&h) {
             page.dots.push(Rect { x0, y0, x1, y1 });
         } else if stroked || (!curved && w > THIN && h > THIN && pts.len() <= 6) {
@@ -242,9 +252,21 @@ impl Collector {
 /// also returns the display width and height.
 pub fn rotation_matrix(rotation: u32, llx: f64, lly: f64, w: f64, h: f64) -> (Transform, f64, f64) {
     match rotation % 360 {
-        90 => (Transform::row_major(0.0, -1.0, 1.0, 0.0, -lly, w + llx), h, w),
-        180 => (Transform::row_major(-1.0, 0.0, 0.0, -1.0, w + llx, h + lly), w, h),
-        270 => (Transform::row_major(0.0, 1.0, -1.0, 0.0, h + lly, -llx), h, w),
+        90 => (
+            Transform::row_major(0.0, -1.0, 1.0, 0.0, -lly, w + llx),
+            h,
+            w,
+        ),
+        180 => (
+            Transform::row_major(-1.0, 0.0, 0.0, -1.0, w + llx, h + lly),
+            w,
+            h,
+        ),
+        270 => (
+            Transform::row_major(0.0, 1.0, -1.0, 0.0, h + lly, -llx),
+            h,
+            w,
+        ),
         _ => (Transform::row_major(1.0, 0.0, 0.0, 1.0, -llx, -lly), w, h),
     }
 }
@@ -263,7 +285,9 @@ fn map_char(s: &str) -> String {
             '\u{0}'..='\u{8}' | '\u{B}' | '\u{E}'..='\u{1F}' | '\u{FFFD}' => {}
             '\u{9}' | '\u{A}' | '\u{C}' | '\u{D}' | '\u{A0}' => out.push(' '),
             '\u{AD}' => out.push('\u{AD}'),
-            c if ('\u{FB00}'..='\u{FB06}').contains(&c) || ('\u{2000}'..='\u{200A}').contains(&c) => {
+            c if ('\u{FB00}'..='\u{FB06}').contains(&c)
+                || ('\u{2000}'..='\u{200A}').contains(&c) =>
+            {
                 out.extend(std::iter::once(c).nfkc())
             }
             c => out.push(c),
@@ -273,9 +297,20 @@ fn map_char(s: &str) -> String {
 }
 
 impl OutputDev for Collector {
-    fn begin_page(&mut self, page_num: u32, media_box: &MediaBox, _art: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
-        let (llx, lly) = (media_box.llx.min(media_box.urx), media_box.lly.min(media_box.ury));
-        let (w, h) = ((media_box.urx - media_box.llx).abs(), (media_box.ury - media_box.lly).abs());
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        _art: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        let (llx, lly) = (
+            media_box.llx.min(media_box.urx),
+            media_box.lly.min(media_box.ury),
+        );
+        let (w, h) = (
+            (media_box.urx - media_box.llx).abs(),
+            (media_box.ury - media_box.lly).abs(),
+        );
         let (m, dw, dh) = rotation_matrix(self.rotation, llx, lly, w, h);
         self.rot = m;
         self.llx = 0.0;
@@ -296,11 +331,20 @@ impl OutputDev for Collector {
         Ok(())
     }
 
-    fn output_character(&mut self, trm: &Transform, width: f64, _spacing: f64, font_size: f64, ch: &str) -> Result<(), OutputError> {
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        ch: &str,
+    ) -> Result<(), OutputError> {
         self.check_time()?;
         let trm = &trm.post_transform(&self.rot);
         // Only upright text: rotated glyphs (vertical labels, rotated pages) are skipped.
-        if trm.m12.abs() > 1e-3 * trm.m11.abs().max(1e-9) || trm.m21.abs() > 1e-3 * trm.m22.abs().max(1e-9) {
+        if trm.m12.abs() > 1e-3 * trm.m11.abs().max(1e-9)
+            || trm.m21.abs() > 1e-3 * trm.m22.abs().max(1e-9)
+        {
             return Ok(());
         }
         let sx = (trm.m11 * font_size).abs();
@@ -320,7 +364,13 @@ impl OutputDev for Collector {
             return Ok(());
         }
         if let Some(page) = self.current.as_mut() {
-            page.glyphs.push(Glyph { text, x0, x1: x0 + adv.max(0.0), y, size });
+            page.glyphs.push(Glyph {
+                text,
+                x0,
+                x1: x0 + adv.max(0.0),
+                y,
+                size,
+            });
         }
         Ok(())
     }
@@ -335,7 +385,13 @@ impl OutputDev for Collector {
         Ok(())
     }
 
-    fn stroke(&mut self, ctm: &Transform, _cs: &ColorSpace, _color: &[f64], path: &Path) -> Result<(), OutputError> {
+    fn stroke(
+        &mut self,
+        ctm: &Transform,
+        _cs: &ColorSpace,
+        _color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
         self.check_time()?;
         for (pts, curved) in self.subpaths(ctm, path) {
             self.add_shape(&pts, curved, true);
@@ -343,7 +399,13 @@ impl OutputDev for Collector {
         Ok(())
     }
 
-    fn fill(&mut self, ctm: &Transform, _cs: &ColorSpace, color: &[f64], path: &Path) -> Result<(), OutputError> {
+    fn fill(
+        &mut self,
+        ctm: &Transform,
+        _cs: &ColorSpace,
+        color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
         self.check_time()?;
         // White fills (backgrounds, knock-outs) are not rules.
         if !color.is_empty() && color.iter().all(|&c| c > 0.95) && color.len() != 4 {

@@ -63,15 +63,33 @@ impl Line {
     /// A line from glyphs (sorted here).
     pub fn from_glyphs(mut glyphs: Vec<Glyph>) -> Line {
         glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let x0 = glyphs.iter().filter(|g| !g.is_space()).map(|g| g.x0).fold(f32::MAX, f32::min);
-        let x1 = glyphs.iter().filter(|g| !g.is_space()).map(|g| g.x1).fold(f32::MIN, f32::max);
+        let x0 = glyphs
+            .iter()
+            .filter(|g| !g.is_space())
+            .map(|g| g.x0)
+            .fold(f32::MAX, f32::min);
+        let x1 = glyphs
+            .iter()
+            .filter(|g| !g.is_space())
+            .map(|g| g.x1)
+            .fold(f32::MIN, f32::max);
         let size = glyphs.iter().map(|g| g.size).fold(0.0, f32::max);
         // Baseline: the most common one (superscripts sit higher).
-        let mut ys: Vec<f32> = glyphs.iter().filter(|g| (g.size - size).abs() < 0.5).map(|g| g.y).collect();
+        let mut ys: Vec<f32> = glyphs
+            .iter()
+            .filter(|g| (g.size - size).abs() < 0.5)
+            .map(|g| g.y)
+            .collect();
         ys.sort_by(f32::total_cmp);
         let y = ys.get(ys.len() / 2).copied().unwrap_or(0.0);
         let (x0, x1) = if x0 <= x1 { (x0, x1) } else { (0.0, 0.0) };
-        Line { y, x0, x1, size, glyphs }
+        Line {
+            y,
+            x0,
+            x1,
+            size,
+            glyphs,
+        }
     }
 }
 
@@ -135,7 +153,26 @@ pub fn bullet_prefix(text: &str) -> Option<(String, String)> {
     let t = text.trim_start();
     let mut chars = t.chars();
     let c = chars.next()?;
-    if matches!(c, '•' | '·' | '▪' | '◦' | '‣' | '⁃' | '○' | '■' | '□' | '➢' | '⇒' | '►' | '▶' | '✓' | '❖' | '→' | '●' | '*') {
+    if matches!(
+        c,
+        '•' | '·'
+            | '▪'
+            | '◦'
+            | '‣'
+            | '⁃'
+            | '○'
+            | '■'
+            | '□'
+            | '➢'
+            | '⇒'
+            | '►'
+            | '▶'
+            | '✓'
+            | '❖'
+            | '→'
+            | '●'
+            | '*'
+    ) {
         let rest = chars.as_str().trim_start();
         if !rest.is_empty() {
             return Some((c.to_string(), rest.to_string()));
@@ -191,8 +228,8 @@ pub fn join_lines(lines: &[TextLine], right: f32, sep: &str) -> String {
 
 /// Common short words: a line starting with one is an ordinary wrap, not the tail of a word.
 const COMMON: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
-    "that", "the", "their", "they", "this", "to", "was", "we", "were", "will", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "their", "they", "this", "to", "was", "we", "were", "will", "with",
 ];
 
 /// The text to put between the previous line `p` and the next line's text `next`.
@@ -219,7 +256,12 @@ pub fn glue(p: &TextLine, next: &str, right: f32, sep: &str) -> String {
         && !pt.contains([' ', '-'])
         && pt.chars().count() >= 3
         && !COMMON.contains(&pt.to_lowercase().as_str())
-        && !COMMON.contains(&next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
+        && !COMMON.contains(
+            &next
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or(""),
+        )
         && p.x1 >= right - 0.6 * p.size
     {
         return String::new();
@@ -232,22 +274,59 @@ mod tests {
     use super::*;
 
     fn tl(t: &str, x1: f32) -> TextLine {
-        TextLine { text: t.into(), x1, size: 10.0, space_after: false }
+        TextLine {
+            text: t.into(),
+            x1,
+            size: 10.0,
+            space_after: false,
+        }
     }
 
     #[test]
     fn wraps_join_right() {
-        assert_eq!(join_lines(&[tl("work on co-", 90.0), tl("production", 60.0)], 100.0, "\n"), "work on co-production");
-        assert_eq!(join_lines(&[tl("Commissionin", 98.0), tl("g plans", 30.0)], 100.0, "\n"), "Commissioning plans");
-        assert_eq!(join_lines(&[tl("Ongoing", 50.0), tl("review", 30.0)], 100.0, "\n"), "Ongoing\nreview");
-        assert_eq!(join_lines(&[tl("the", 98.0), tl("provision", 30.0)], 100.0, " "), "the provision");
-        assert_eq!(join_lines(&[tl("recog\u{AD}", 98.0), tl("nised", 30.0)], 100.0, " "), "recognised");
-        assert_eq!(join_lines(&[tl("items:", 98.0), tl("• one", 30.0)], 100.0, " "), "items:\n• one");
+        assert_eq!(
+            join_lines(
+                &[tl("work on co-", 90.0), tl("production", 60.0)],
+                100.0,
+                "\n"
+            ),
+            "work on co-production"
+        );
+        assert_eq!(
+            join_lines(
+                &[tl("Commissionin", 98.0), tl("g plans", 30.0)],
+                100.0,
+                "\n"
+            ),
+            "Commissioning plans"
+        );
+        assert_eq!(
+            join_lines(&[tl("Ongoing", 50.0), tl("review", 30.0)], 100.0, "\n"),
+            "Ongoing\nreview"
+        );
+        assert_eq!(
+            join_lines(&[tl("the", 98.0), tl("provision", 30.0)], 100.0, " "),
+            "the provision"
+        );
+        assert_eq!(
+            join_lines(&[tl("recog\u{AD}", 98.0), tl("nised", 30.0)], 100.0, " "),
+            "recognised"
+        );
+        assert_eq!(
+            join_lines(&[tl("items:", 98.0), tl("• one", 30.0)], 100.0, " "),
+            "items:\n• one"
+        );
     }
 
     #[test]
     fn ligatures_are_expanded() {
-        let g = |t: &str, x: f32| Glyph { text: t.into(), x0: x, x1: x + 5.0, y: 10.0, size: 10.0 };
+        let g = |t: &str, x: f32| Glyph {
+            text: t.into(),
+            x0: x,
+            x1: x + 5.0,
+            y: 10.0,
+            size: 10.0,
+        };
         assert_eq!(glyph_text(&[g("\u{FB01}", 0.0), g("ne", 5.0)]), "fine");
         assert_eq!(glyph_text(&[g("a", 0.0), g("b", 12.0)]), "a b");
     }

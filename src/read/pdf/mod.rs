@@ -34,7 +34,11 @@ use ptable::PTable;
 
 /// Read the bytes into a document.
 pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
-    read_with(bytes, opts, std::env::var_os("CARERS_PDF_PER_PAGE").is_none())
+    read_with(
+        bytes,
+        opts,
+        std::env::var_os("CARERS_PDF_PER_PAGE").is_none(),
+    )
 }
 
 /// Read without the batched fast path ([`batch`]): every page is its own pdf-extract call.
@@ -52,7 +56,10 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     let page_ids = doc.get_pages();
     let npages = page_ids.len();
     if npages == 0 {
-        return Err(Error::Corrupt { format: "PDF", detail: "the document has no pages".into() });
+        return Err(Error::Corrupt {
+            format: "PDF",
+            detail: "the document has no pages".into(),
+        });
     }
     if npages as u64 > u64::from(opts.limits.max_pages) {
         return Err(Error::Limit(format!(
@@ -65,15 +72,24 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     let nums: Vec<u32> = page_ids.keys().copied().collect();
     // Pages are independent for pdf-extract (it rebuilds its font table per page), so they are
     // parsed on a few threads, each page inside its own catch_unwind.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(nums.len().div_ceil(8)).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(nums.len().div_ceil(8))
+        .max(1);
     let chunk = nums.len().div_ceil(threads);
     // Fast path: all pages in a few pdf-extract calls (fonts built once); falls back to
     // page-by-page parsing on anything unusual.
-    let page_list: Vec<(u32, pdf_extract::ObjectId)> = page_ids.iter().map(|(&n, &id)| (n, id)).collect();
+    let page_list: Vec<(u32, pdf_extract::ObjectId)> =
+        page_ids.iter().map(|(&n, &id)| (n, id)).collect();
     let fast = if !batched {
         None
     } else {
-        catch_unwind(AssertUnwindSafe(|| batch::extract(&mut doc, &page_list, threads, deadline))).ok().flatten()
+        catch_unwind(AssertUnwindSafe(|| {
+            batch::extract(&mut doc, &page_list, threads, deadline)
+        }))
+        .ok()
+        .flatten()
     };
     let fast_path = fast.is_some();
     let results: Vec<(Collector, Vec<String>)> = match fast {
@@ -97,7 +113,11 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| (Collector::new(None), vec!["page worker failed".to_string()])))
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            (Collector::new(None), vec!["page worker failed".to_string()])
+                        })
+                    })
                     .collect()
             })
         }
@@ -116,17 +136,28 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
     }
     if col.pages.is_empty() {
         return Err(match failures.first() {
-            Some(f) => Error::ParserPanic { format: "pdf", detail: f.clone() },
+            Some(f) => Error::ParserPanic {
+                format: "pdf",
+                detail: f.clone(),
+            },
             None => Error::NoText,
         });
     }
-    if col.pages.iter().all(|p| p.glyphs.iter().all(Glyph::is_space)) {
+    if col
+        .pages
+        .iter()
+        .all(|p| p.glyphs.iter().all(Glyph::is_space))
+    {
         if failures.is_empty() {
             return Err(Error::NoText);
         }
         return Err(Error::ParserPanic {
             format: "pdf",
-            detail: format!("no text could be read; {} page(s) failed, first: {}", failures.len(), failures[0]),
+            detail: format!(
+                "no text could be read; {} page(s) failed, first: {}",
+                failures.len(),
+                failures[0]
+            ),
         });
     }
     let t_extract = start.elapsed();
@@ -148,13 +179,19 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
 }
 
 /// Parse the given pages into one collector, containing panics per page.
-fn extract_pages(doc: &pdf_extract::Document, nums: &[u32], deadline: Option<Instant>) -> (Collector, Vec<String>) {
+fn extract_pages(
+    doc: &pdf_extract::Document,
+    nums: &[u32],
+    deadline: Option<Instant>,
+) -> (Collector, Vec<String>) {
     let mut col = Collector::new(deadline);
     let mut failures = Vec::new();
     let ids = doc.get_pages();
     for &num in nums {
         col.rotation = ids.get(&num).map_or(0, |&id| batch::page_rotation(doc, id));
-        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut col, num)));
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            pdf_extract::output_doc_page(doc, &mut col, num)
+        }));
         match r {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
@@ -188,14 +225,24 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
     let mut doc = match loaded {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return Err(load_error(e)),
-        Err(p) => return Err(Error::ParserPanic { format: "pdf", detail: panic_message(&p) }),
+        Err(p) => {
+            return Err(Error::ParserPanic {
+                format: "pdf",
+                detail: panic_message(&p),
+            })
+        }
     };
     if doc.is_encrypted() {
         let r = catch_unwind(AssertUnwindSafe(|| doc.decrypt("")));
         match r {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(load_error(e)),
-            Err(p) => return Err(Error::ParserPanic { format: "pdf", detail: panic_message(&p) }),
+            Err(p) => {
+                return Err(Error::ParserPanic {
+                    format: "pdf",
+                    detail: panic_message(&p),
+                })
+            }
         }
     }
     fonts::fix_cid_widths(&mut doc);
@@ -211,7 +258,10 @@ fn load_error(e: pdf_extract::Error) -> Error {
             "the PDF needs a password to open ({msg}); remove it first, e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
         ))
     } else {
-        Error::Corrupt { format: "PDF", detail: msg }
+        Error::Corrupt {
+            format: "PDF",
+            detail: msg,
+        }
     }
 }
 
@@ -227,7 +277,10 @@ fn info_title(doc: &pdf_extract::Document) -> Option<String> {
         _ => return None,
     };
     let s = if bytes.starts_with(&[0xFE, 0xFF]) {
-        let u: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let u: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         String::from_utf16_lossy(&u)
     } else {
         bytes.iter().map(|&b| b as char).collect()
@@ -261,7 +314,11 @@ fn body_size(pages: &[PageData]) -> f32 {
             *counts.entry((g.size * 2.0).round() as i32).or_default() += 1;
         }
     }
-    counts.into_iter().max_by_key(|&(s, n)| (n, -s)).map(|(s, _)| s as f32 / 2.0).unwrap_or(10.0)
+    counts
+        .into_iter()
+        .max_by_key(|&(s, n)| (n, -s))
+        .map(|(s, _)| s as f32 / 2.0)
+        .unwrap_or(10.0)
 }
 
 /// Pages of glyphs and rules -> document.
@@ -275,7 +332,10 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
         let mut inside: Vec<Vec<Glyph>> = vec![Vec::new(); grids.len()];
         let mut free = Vec::new();
         for g in p.glyphs {
-            match grids.iter().position(|gr| gr.cell_at(g.cx(), g.cy()).is_some()) {
+            match grids
+                .iter()
+                .position(|gr| gr.cell_at(g.cx(), g.cy()).is_some())
+            {
                 Some(k) => inside[k].push(g),
                 None => free.push(g),
             }
@@ -292,9 +352,15 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
     pages::remove_furniture(&mut page_lines);
 
     let mut items_per_page: Vec<Vec<Item>> = Vec::new();
-    for ((number, width, _h, ruled_tables, dots), (_, lines)) in per_page.into_iter().zip(page_lines) {
+    for ((number, width, _h, ruled_tables, dots), (_, lines)) in
+        per_page.into_iter().zip(page_lines)
+    {
         let (bl_tables, rest) = borderless::find(lines, number);
-        let mut items: Vec<Item> = ruled_tables.into_iter().chain(bl_tables).map(Item::Table).collect();
+        let mut items: Vec<Item> = ruled_tables
+            .into_iter()
+            .chain(bl_tables)
+            .map(Item::Table)
+            .collect();
         let prose = blocks::blocks(rest, width, &dots);
         // Tables go into the flow by their top; prose keeps its own (column) order.
         let mut out: Vec<Item> = Vec::new();
@@ -331,7 +397,11 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                 if let (Some(Item::Text(prev, _)), Item::Text(next, _)) = (flat.last_mut(), &it) {
                     let ends = prev.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
                     let lower = next.text.chars().next().is_some_and(char::is_lowercase);
-                    if next.kind == PKind::Paragraph && lower && !ends && (next.size - prev.size).abs() <= 0.1 * prev.size {
+                    if next.kind == PKind::Paragraph
+                        && lower
+                        && !ends
+                        && (next.size - prev.size).abs() <= 0.1 * prev.size
+                    {
                         prev.text.push(' ');
                         prev.text.push_str(&next.text);
                         continue;
@@ -367,7 +437,10 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                     y: Some((t.top * 10.0).round() / 10.0),
                     ..Source::default()
                 };
-                blocks_out.push(Block { kind: BlockKind::Table(ptable::to_table(&t, ntables)), source });
+                blocks_out.push(Block {
+                    kind: BlockKind::Table(ptable::to_table(&t, ntables)),
+                    source,
+                });
             }
             Item::Text(b, page) => {
                 npara += 1;
@@ -378,17 +451,27 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                     ..Source::default()
                 };
                 let kind = if is_minor_heading(&b) && !is_heading(&b, body) {
-                    BlockKind::Heading { level: (heading_sizes.len() as u8 + 1).clamp(2, 6), text: b.text }
+                    BlockKind::Heading {
+                        level: (heading_sizes.len() as u8 + 1).clamp(2, 6),
+                        text: b.text,
+                    }
                 } else if is_heading(&b, body) {
                     let s = (b.size * 2.0).round() as i32;
                     let level = heading_sizes.iter().position(|&x| x == s).unwrap_or(1) as u8 + 1;
                     if title.is_none() && level == 1 {
                         title = Some(b.text.clone());
                     }
-                    BlockKind::Heading { level: level.min(6), text: b.text }
+                    BlockKind::Heading {
+                        level: level.min(6),
+                        text: b.text,
+                    }
                 } else {
                     match b.kind {
-                        PKind::ListItem(marker) => BlockKind::ListItem { text: b.text, marker, level: 1 },
+                        PKind::ListItem(marker) => BlockKind::ListItem {
+                            text: b.text,
+                            marker,
+                            level: 1,
+                        },
                         PKind::Paragraph => BlockKind::Paragraph { text: b.text },
                     }
                 };
@@ -396,7 +479,11 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
             }
         }
     }
-    Document { title, pages: None, blocks: blocks_out }
+    Document {
+        title,
+        pages: None,
+        blocks: blocks_out,
+    }
 }
 
 fn is_heading(b: &PBlock, body: f32) -> bool {
@@ -413,11 +500,20 @@ fn is_minor_heading(b: &PBlock) -> bool {
     });
     let t = b.text.trim();
     let n = t.chars().count();
-    if b.kind != PKind::Paragraph || b.lines != 1 || !(3..=80).contains(&n) || t.ends_with(['.', ',', ';', ':']) {
+    if b.kind != PKind::Paragraph
+        || b.lines != 1
+        || !(3..=80).contains(&n)
+        || t.ends_with(['.', ',', ';', ':'])
+    {
         return false;
     }
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
-    let caps = letters.len() >= 6 && letters.iter().all(|c| c.is_uppercase()) && t.split_whitespace().count() >= 2;
-    let numbered = re.is_match(t) && t.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase);
+    let caps = letters.len() >= 6
+        && letters.iter().all(|c| c.is_uppercase())
+        && t.split_whitespace().count() >= 2;
+    let numbered = re.is_match(t)
+        && t.chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(char::is_uppercase);
     caps || numbered
 }

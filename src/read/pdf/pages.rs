@@ -30,8 +30,10 @@ fn key(text: &str) -> String {
 fn page_number_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^(?:[-–—]\s*)?(?:page\s*)?#(?:\s*(?:of|/)\s*#)?(?:\s*[-–—])?$|page #(?: of #)?")
-            .expect("constant regex")
+        Regex::new(
+            r"(?i)^(?:[-–—]\s*)?(?:page\s*)?#(?:\s*(?:of|/)\s*#)?(?:\s*[-–—])?$|page #(?: of #)?",
+        )
+        .expect("constant regex")
     })
 }
 
@@ -48,7 +50,11 @@ pub fn remove_furniture(pages: &mut [(f32, Vec<Line>)]) {
             }
         }
     }
-    let need = if n >= 2 { ((n as f32) * 0.5).ceil().max(2.0) as usize } else { usize::MAX };
+    let need = if n >= 2 {
+        ((n as f32) * 0.5).ceil().max(2.0) as usize
+    } else {
+        usize::MAX
+    };
     let repeated: HashSet<String> = counts
         .into_iter()
         .filter(|(k, p)| p.len() >= need && !k.is_empty())
@@ -94,7 +100,14 @@ mod tests {
     #[test]
     fn page_numbers() {
         let re = page_number_re();
-        for s in ["page 3 of 12", "draft v3 - page 12 of 40", "12", "- 4 -", "3/12", "Page 2"] {
+        for s in [
+            "page 3 of 12",
+            "draft v3 - page 12 of 40",
+            "12",
+            "- 4 -",
+            "3/12",
+            "Page 2",
+        ] {
             assert!(re.is_match(&key(s)), "{s}");
         }
         assert!(!re.is_match(&key("Employment")));

@@ -57,24 +57,42 @@ pub struct PTable {
 }
 
 fn row_texts(r: &PRow) -> Vec<String> {
-    r.cells.iter().map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()).collect()
+    r.cells
+        .iter()
+        .map(|c| {
+            c.text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .collect()
 }
 
 /// `row` repeats the header `head` (cells equal, or cut short where a wrapped line was lost).
 fn repeats(head: &[String], row: &[String]) -> bool {
     head.len() == row.len()
         && row.iter().filter(|c| !c.is_empty()).count() >= 2
-        && head.iter().zip(row).all(|(h, r)| h == r || (!r.is_empty() && h.starts_with(r.as_str())))
+        && head
+            .iter()
+            .zip(row)
+            .all(|(h, r)| h == r || (!r.is_empty() && h.starts_with(r.as_str())))
 }
 
 fn starts_lower(s: &str) -> bool {
-    s.trim_start().chars().next().is_some_and(|c| c.is_lowercase())
+    s.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase())
 }
 
 /// Can `next` (first table on the following page) continue `prev` (last table on its page)?
 pub fn continues(prev: &PTable, next: &PTable) -> bool {
     let last_page = prev.rows.last().map_or(prev.page, |r| r.page);
-    next.page == last_page + 1 && prev.ncols == next.ncols && prev.ruled == next.ruled && prev.ncols >= 2
+    next.page == last_page + 1
+        && prev.ncols == next.ncols
+        && prev.ruled == next.ruled
+        && prev.ncols >= 2
 }
 
 /// Append `next` to `prev`: repeated header rows stay as rows; a row split by the page break is
@@ -88,8 +106,17 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
     }
     let ncols = prev.ncols;
     // Does the first column anchor rows (row numbers)? Judged on the data rows of both parts.
-    let data: Vec<&PRow> = prev.rows.iter().skip(1).chain(next.rows.iter().skip(k + 1)).filter(|r| r.cells.len() == ncols).collect();
-    let col0_filled = data.iter().filter(|r| !r.cells[0].text.trim().is_empty()).count();
+    let data: Vec<&PRow> = prev
+        .rows
+        .iter()
+        .skip(1)
+        .chain(next.rows.iter().skip(k + 1))
+        .filter(|r| r.cells.len() == ncols)
+        .collect();
+    let col0_filled = data
+        .iter()
+        .filter(|r| !r.cells[0].text.trim().is_empty())
+        .count();
     let first_col_is_anchor = !data.is_empty() && col0_filled * 10 >= data.len() * 6;
     if k < next.rows.len() {
         if let Some(last) = prev.rows.last() {
@@ -111,15 +138,21 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                 let non_empty: Vec<&PCell> = cand
                     .cells
                     .iter()
-                    .filter(|c| !c.text.trim().is_empty() && !fill_regions.iter().any(|f| f.1 == c.region))
+                    .filter(|c| {
+                        !c.text.trim().is_empty() && !fill_regions.iter().any(|f| f.1 == c.region)
+                    })
                     .collect();
                 let split = !non_empty.is_empty()
                     && ((first_col_is_anchor && cand.cells[0].text.trim().is_empty())
-                        || non_empty.iter().filter(|c| starts_lower(&c.text)).count() * 2 > non_empty.len());
+                        || non_empty.iter().filter(|c| starts_lower(&c.text)).count() * 2
+                            > non_empty.len());
                 // Apply fill-down to every row of the region in `next`.
                 for (c, region, text) in &fill_regions {
                     for r in next.rows.iter_mut().skip(k) {
-                        if r.cells.len() == ncols && r.cells[*c].region == *region && r.cells[*c].text.trim().is_empty() {
+                        if r.cells.len() == ncols
+                            && r.cells[*c].region == *region
+                            && r.cells[*c].text.trim().is_empty()
+                        {
                             r.cells[*c].text = text.clone();
                             r.cells[*c].merged = true;
                         }
@@ -170,7 +203,11 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
             cells: r
                 .cells
                 .iter()
-                .map(|c| Cell { text: c.text.clone(), merged: c.merged, source: None })
+                .map(|c| Cell {
+                    text: c.text.clone(),
+                    merged: c.merged,
+                    source: None,
+                })
                 .collect(),
             source: Source {
                 page: Some(r.page),
@@ -183,7 +220,10 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
             continuation: false,
         })
         .collect();
-    Table { rows, wrapped_lines: t.wrapped_lines }
+    Table {
+        rows,
+        wrapped_lines: t.wrapped_lines,
+    }
 }
 
 #[cfg(test)]
@@ -199,7 +239,12 @@ mod tests {
                     cells: r
                         .iter()
                         .enumerate()
-                        .map(|(k, x)| PCell { text: x.to_string(), region: i * 10 + k, first_row: true, ..PCell::default() })
+                        .map(|(k, x)| PCell {
+                            text: x.to_string(),
+                            region: i * 10 + k,
+                            first_row: true,
+                            ..PCell::default()
+                        })
                         .collect(),
                     top: 100.0 + 50.0 * i as f32,
                     page,
@@ -219,13 +264,41 @@ mod tests {
 
     #[test]
     fn split_row_without_row_numbers_is_joined_after_repeated_header() {
-        let mut a = t(1, &[&["Action", "Lead", "By when?"], &["Plan a social marketing", "PCT (public", "2011"]]);
-        let b = t(2, &[&["Action", "Lead", "By when?"], &["campaign for carers", "health)", ""], &["Next action", "HHAS", "2012"]]);
+        let mut a = t(
+            1,
+            &[
+                &["Action", "Lead", "By when?"],
+                &["Plan a social marketing", "PCT (public", "2011"],
+            ],
+        );
+        let b = t(
+            2,
+            &[
+                &["Action", "Lead", "By when?"],
+                &["campaign for carers", "health)", ""],
+                &["Next action", "HHAS", "2012"],
+            ],
+        );
         assert!(continues(&a, &b));
         stitch(&mut a, b);
-        let texts: Vec<Vec<&str>> = a.rows.iter().map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()).collect();
-        assert_eq!(texts[1], vec!["Plan a social marketing\ncampaign for carers", "PCT (public\nhealth)", "2011"]);
-        assert_eq!(texts.len(), 4, "header, joined row, repeated header, next row");
+        let texts: Vec<Vec<&str>> = a
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts[1],
+            vec![
+                "Plan a social marketing\ncampaign for carers",
+                "PCT (public\nhealth)",
+                "2011"
+            ]
+        );
+        assert_eq!(
+            texts.len(),
+            4,
+            "header, joined row, repeated header, next row"
+        );
         assert_eq!(texts[2][0], "Action");
     }
 

@@ -146,10 +146,18 @@ pub fn find_grids(segs: &[Seg], page_height: f32) -> Vec<Grid> {
         }
         let (nr, nc) = (ys.len() - 1, xs.len() - 1);
         let vb = (0..nr)
-            .map(|r| (0..=nc).map(|c| covered(&vs, xs[c], ys[r], ys[r + 1])).collect())
+            .map(|r| {
+                (0..=nc)
+                    .map(|c| covered(&vs, xs[c], ys[r], ys[r + 1]))
+                    .collect()
+            })
             .collect();
         let hb = (0..=nr)
-            .map(|r| (0..nc).map(|c| covered(&hs, ys[r], xs[c], xs[c + 1])).collect())
+            .map(|r| {
+                (0..nc)
+                    .map(|c| covered(&hs, ys[r], xs[c], xs[c + 1]))
+                    .collect()
+            })
             .collect();
         grids.push(Grid { xs, ys, vb, hb });
     }
@@ -187,7 +195,14 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
         for c in 0..nc {
             let root = dsu.find(r * nc + c);
             let id = *index.entry(root).or_insert_with(|| {
-                regions.push(Region { r0: r, r1: r, c0: c, c1: c, glyphs: Vec::new(), text: String::new() });
+                regions.push(Region {
+                    r0: r,
+                    r1: r,
+                    c0: c,
+                    c1: c,
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                });
                 regions.len() - 1
             });
             let reg = &mut regions[id];
@@ -213,7 +228,12 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
         let right = grid.xs[reg.c1 + 1] - pad;
         let tl: Vec<TextLine> = lines
             .iter()
-            .map(|l| TextLine { text: l.text(), x1: l.x1, size: l.size, space_after: l.space_after() })
+            .map(|l| TextLine {
+                text: l.text(),
+                x1: l.x1,
+                size: l.size,
+                space_after: l.space_after(),
+            })
             .collect();
         reg.text = join_lines(&tl, right, "\n");
     }
@@ -224,7 +244,10 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
             let id = region_of[r * nc + c];
             let reg = &regions[id];
             if c != reg.c0 {
-                cells.push(PCell { region: usize::MAX, ..PCell::default() });
+                cells.push(PCell {
+                    region: usize::MAX,
+                    ..PCell::default()
+                });
                 continue;
             }
             cells.push(PCell {
@@ -246,7 +269,11 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
         if cells.iter().all(|c| c.text.trim().is_empty()) {
             continue;
         }
-        rows.push(PRow { cells, top: grid.ys[r], page });
+        rows.push(PRow {
+            cells,
+            top: grid.ys[r],
+            page,
+        });
     }
     PTable {
         rows,
