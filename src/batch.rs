@@ -1,14 +1,14 @@
 //! Batch runs (binary side): expand folders (recursively) and globs into input files, extract
 //! them in parallel on a rayon pool of `--jobs` threads, and hand the results back in path order
 //! as soon as each is ready (so NDJSON streams while later files are still being read).
-//! One bad file never stops a batch: it comes back as a [`Failure`].
+//! One bad file never stops a batch: it comes back as a [`InputError`].
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use carers_extract::write::shared::Failure;
+use carers_extract::write::InputError;
 use carers_extract::{Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ pub struct Inputs {
     /// Files skipped because their type is unknown (a note, not an error).
     pub skipped: Vec<PathBuf>,
     /// Arguments that named nothing readable.
-    pub failures: Vec<Failure>,
+    pub failures: Vec<InputError>,
 }
 
 fn known(path: &Path) -> bool {
@@ -39,7 +39,7 @@ fn walk(dir: &Path, inputs: &mut Inputs) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            inputs.failures.push(Failure {
+            inputs.failures.push(InputError {
                 path: dir.display().to_string(),
                 error: format!("cannot read folder: {e}"),
             });
@@ -94,19 +94,19 @@ pub fn collect(args: &[String]) -> Inputs {
                         }
                     }
                     if !any {
-                        inputs.failures.push(Failure {
+                        inputs.failures.push(InputError {
                             path: arg.clone(),
                             error: "no files match this pattern".into(),
                         });
                     }
                 }
-                Err(e) => inputs.failures.push(Failure {
+                Err(e) => inputs.failures.push(InputError {
                     path: arg.clone(),
                     error: format!("bad pattern: {e}"),
                 }),
             }
         } else {
-            inputs.failures.push(Failure {
+            inputs.failures.push(InputError {
                 path: arg.clone(),
                 error: "no such file or folder".into(),
             });
@@ -129,7 +129,7 @@ pub fn want_progress(files: usize, quiet: bool) -> bool {
 /// done.
 pub fn run<F>(files: &[PathBuf], opts: &Options, jobs: usize, progress: bool, mut each: F)
 where
-    F: FnMut(&Path, Result<Report, Failure>),
+    F: FnMut(&Path, Result<Report, InputError>),
 {
     let bar = if progress {
         let b =
@@ -146,7 +146,7 @@ where
         .num_threads(jobs)
         .build()
         .expect("thread pool");
-    let (tx, rx) = mpsc::channel::<(usize, Result<Report, Failure>)>();
+    let (tx, rx) = mpsc::channel::<(usize, Result<Report, InputError>)>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
@@ -158,7 +158,7 @@ where
                     });
             });
         });
-        let mut pending: BTreeMap<usize, Result<Report, Failure>> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Result<Report, InputError>> = BTreeMap::new();
         let mut next = 0usize;
         for (i, res) in rx {
             bar.inc(1);
@@ -177,8 +177,8 @@ where
 
 /// Extract one file within the time budget (`--timeout`), containing any panic as a failure.
 /// The error is always one line.
-pub fn extract_one(path: &Path, opts: &Options) -> Result<Report, Failure> {
-    carers_extract::extract_path_within(path, opts).map_err(|e| Failure {
+pub fn extract_one(path: &Path, opts: &Options) -> Result<Report, InputError> {
+    carers_extract::extract_path_within(path, opts).map_err(|e| InputError {
         path: path.display().to_string(),
         error: carers_extract::limits::one_line(&e.to_string()),
     })

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use carers_extract::write::html::html;
-use carers_extract::write::shared::Failure;
+use carers_extract::write::InputError;
 use carers_extract::{extract_path, Options};
 
 fn find_chromium() -> Option<PathBuf> {
@@ -169,7 +169,7 @@ fn html_report_renders_in_chromium() {
         .take(4)
         .map(|f| extract_path(f, &opts).unwrap())
         .collect();
-    let failures = vec![Failure {
+    let failures = vec![InputError {
         path: "broken <file>.pdf".into(),
         error: "the PDF has no text layer".into(),
     }];

@@ -91,16 +91,7 @@ fn table_over_three_pages_is_one_table_with_split_rows_joined() {
     let d = read("000.pdf");
     let ts = tables(&d);
     // Personalised Support: 17 actions over pages 5-8, one table.
-    let t = ts
-        .iter()
-        .find(|t| {
-            t.rows.iter().any(|r| {
-                r.cells.len() == 6
-                    && norm(&r.cells[1].text)
-                        .starts_with("To ensure that carers are aware of their right")
-            })
-        })
-        .expect("personalised support table");
+    let t = personalised_support(&ts);
     let pages: std::collections::BTreeSet<u32> =
         t.rows.iter().filter_map(|r| r.source.page).collect();
     assert!(pages.len() >= 3, "pages {pages:?}");
@@ -151,16 +142,7 @@ fn table_over_three_pages_is_one_table_with_split_rows_joined() {
 fn vertically_merged_cells_are_filled_down_and_marked() {
     let d = read("000.pdf");
     let ts = tables(&d);
-    let t = ts
-        .iter()
-        .find(|t| {
-            t.rows.iter().any(|r| {
-                r.cells.len() == 6
-                    && norm(&r.cells[1].text)
-                        .starts_with("To ensure that carers are aware of their right")
-            })
-        })
-        .expect("personalised support table");
+    let t = personalised_support(&ts);
     let row = |n: &str| t.rows.iter().find(|r| r.cells[0].text == n).expect("row");
     // Rows 12-14 sit on a new page under a lead merged from row 11 (page before).
     for n in ["12", "13", "14"] {
@@ -498,4 +480,18 @@ fn rotated_page_reads_upright() {
         vec!["Develop a carers emergency card", "HHAS", "March 2010"]
     );
     assert_eq!(rows.len(), 3);
+}
+
+/// The "Personalised Support" table of seed 000 (17 actions over several pages).
+fn personalised_support<'a>(ts: &[&'a carers_extract::Table]) -> &'a carers_extract::Table {
+    ts.iter()
+        .find(|t| {
+            t.rows.iter().any(|r| {
+                r.cells.len() == 6
+                    && norm(&r.cells[1].text)
+                        .starts_with("To ensure that carers are aware of their right")
+            })
+        })
+        .copied()
+        .expect("personalised support table")
 }

@@ -5,9 +5,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:[-*•·▪◦‣⁃⇒➢►→✓■□❖➤\u{f0b7}\u{f0a7}\u{f076}\u{f0d8}]|o\s)\s*)+").unwrap()
-});
+/// Bullet glyphs seen in extracted strategies (Word's Symbol-font bullets are private-use
+/// characters). Shared with the text reader, which also takes dashes as list markers.
+pub const BULLET_GLYPHS: &str = "-*•·▪◦‣⁃⇒➢►→✓■□❖➤\u{f0b7}\u{f0a7}\u{f076}\u{f0d8}";
+
+static BULLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^\s*((?:[{BULLET_GLYPHS}]|o\s)\s*)+")).unwrap());
 static TAGS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)</?(u|i|b|em|strong|span|sup|sub|font)(\s[^>]*)?>|\*\*").unwrap()
 });

@@ -225,9 +225,10 @@ fn is_rule_line(line: &str) -> bool {
 }
 
 static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*((?:[-*•·▪◦‣⁃⇒➢►→✓■□❖➤\u{f0b7}\u{f0a7}\u{f076}\u{f0d8}\u{2013}\u{2014}]|o\b)\s*)+",
-    )
+    let glyphs = crate::normalise::text::BULLET_GLYPHS;
+    Regex::new(&format!(
+        r"^\s*((?:[{glyphs}\u{{2013}}\u{{2014}}]|o\b)\s*)+"
+    ))
     .unwrap()
 });
 static NUMBERED: LazyLock<Regex> =

@@ -7,10 +7,11 @@
 use std::fmt::Write;
 
 use crate::report::{Report, Severity};
-use crate::write::shared::{rule_doc, Failure};
+use crate::write::shared::rule_doc;
+use crate::write::InputError;
 
 /// Render reports (and failed inputs) as workflow commands, one per line.
-pub fn github(reports: &[Report], failures: &[Failure]) -> String {
+pub fn github(reports: &[Report], failures: &[InputError]) -> String {
     let mut out = String::new();
     for f in failures {
         let _ = writeln!(
@@ -101,7 +102,7 @@ mod tests {
     fn failures() {
         let out = github(
             &[],
-            &[Failure {
+            &[InputError {
                 path: "x.pdf".into(),
                 error: "bad\nfile".into(),
             }],

@@ -12,8 +12,9 @@ use std::fmt::Write;
 use crate::report::{Action, Gap, Report, Severity};
 use crate::write::shared::{
     completeness, completeness_by_section, rule_doc, rule_field, section_name, severity_counts,
-    Completeness, Failure,
+    Completeness,
 };
+use crate::write::InputError;
 
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -133,7 +134,7 @@ const JS: &str = r##"
 "##;
 
 /// Render reports (and failed inputs) as one self-contained HTML page.
-pub fn html(reports: &[Report], failures: &[Failure]) -> String {
+pub fn html(reports: &[Report], failures: &[InputError]) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let page_title = if reports.len() == 1 && failures.is_empty() {
         let r = &reports[0];
@@ -177,7 +178,7 @@ fn pct(c: &Completeness, n: usize) -> String {
     }
 }
 
-fn overview(o: &mut String, reports: &[Report], failures: &[Failure]) {
+fn overview(o: &mut String, reports: &[Report], failures: &[InputError]) {
     o.push_str("<section id=\"overview\" aria-labelledby=\"overview-h\">\n<h2 id=\"overview-h\">Documents</h2>\n");
     o.push_str("<table class=\"docs sortable\" id=\"docs\">\n<caption>One row per input document</caption>\n<thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Title</th><th scope=\"col\">Format</th><th scope=\"col\" class=\"num\">Plans</th><th scope=\"col\" class=\"num\">Actions</th><th scope=\"col\" class=\"num\">Named lead</th><th scope=\"col\" class=\"num\">Dated deadline</th><th scope=\"col\" class=\"num\">Evidence</th><th scope=\"col\" class=\"num\">Errors</th><th scope=\"col\" class=\"num\">Warnings</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
     for (i, r) in reports.iter().enumerate() {
@@ -625,7 +626,7 @@ mod tests {
         b.title = None;
         let h = html(
             &[a, b],
-            &[Failure {
+            &[InputError {
                 path: "c.pdf".into(),
                 error: "no text <layer>".into(),
             }],

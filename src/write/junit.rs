@@ -7,10 +7,10 @@ use std::fmt::Write;
 
 use crate::config::CheckPolicy;
 use crate::report::{Gap, Report};
-use crate::write::shared::Failure;
+use crate::write::InputError;
 
 /// Render reports (and failed inputs) as JUnit XML.
-pub fn junit(reports: &[Report], failures: &[Failure], policy: &CheckPolicy) -> String {
+pub fn junit(reports: &[Report], failures: &[InputError], policy: &CheckPolicy) -> String {
     let mut suites = String::new();
     let (mut total_tests, mut total_failures, mut total_errors) = (0usize, 0usize, 0usize);
     for r in reports {
@@ -131,18 +131,7 @@ fn case(
     let failing: Vec<&&Gap> = gaps.iter().filter(|g| policy.is_failing(g)).collect();
     if !failing.is_empty() {
         let rules: Vec<&str> = failing.iter().map(|g| g.rule.as_str()).collect();
-        let body: Vec<String> = failing
-            .iter()
-            .map(|g| {
-                format!(
-                    "[{}] {}: {} ({})",
-                    g.severity.name(),
-                    g.rule,
-                    g.message,
-                    g.source.describe()
-                )
-            })
-            .collect();
+        let body: Vec<String> = failing.iter().map(|g| gap_line(g)).collect();
         let _ = writeln!(
             out,
             "      <failure type=\"{}\" message=\"{}\">{}</failure>",
@@ -154,15 +143,7 @@ fn case(
     let other: Vec<String> = gaps
         .iter()
         .filter(|g| !policy.is_failing(g))
-        .map(|g| {
-            format!(
-                "[{}] {}: {} ({})",
-                g.severity.name(),
-                g.rule,
-                g.message,
-                g.source.describe()
-            )
-        })
+        .map(|g| gap_line(g))
         .collect();
     if !other.is_empty() {
         let _ = writeln!(
@@ -224,6 +205,17 @@ fn attr(s: &str) -> String {
     o
 }
 
+/// One gap as a line of a JUnit body: `[severity] rule: message (where)`.
+fn gap_line(g: &Gap) -> String {
+    format!(
+        "[{}] {}: {} ({})",
+        g.severity.name(),
+        g.rule,
+        g.message,
+        g.source.describe()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,7 +227,7 @@ mod tests {
         r.actions[0].action = Some("bad \u{1} char <x>".into());
         let xml = junit(
             std::slice::from_ref(&r),
-            &[Failure {
+            &[InputError {
                 path: "z.pdf".into(),
                 error: "no \"text\"".into(),
             }],

@@ -13,18 +13,19 @@ use sha2::{Digest, Sha256};
 
 use crate::document::Source;
 use crate::report::{Gap, Report, Severity};
-use crate::write::shared::{rule_doc, Failure};
+use crate::write::shared::rule_doc;
+use crate::write::InputError;
 
 /// The schema URI written in `$schema`.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Render reports (and failed inputs) as one SARIF log with one run.
-pub fn sarif(reports: &[Report], failures: &[Failure]) -> String {
+pub fn sarif(reports: &[Report], failures: &[InputError]) -> String {
     serde_json::to_string_pretty(&sarif_value(reports, failures)).expect("SARIF is serialisable")
 }
 
 /// The SARIF log as a JSON value.
-pub fn sarif_value(reports: &[Report], failures: &[Failure]) -> Value {
+pub fn sarif_value(reports: &[Report], failures: &[InputError]) -> Value {
     let mut rule_ids: BTreeSet<&str> = crate::gaps::RULES.iter().map(|r| r.id).collect();
     for g in reports.iter().flat_map(|r| &r.gaps) {
         rule_ids.insert(g.rule.as_str());
@@ -301,7 +302,7 @@ mod tests {
             serde_json::from_str(include_str!("../../tests/fixtures/sarif-2.1.0.json")).unwrap();
         let validator = jsonschema::validator_for(&schema).expect("schema compiles");
         let r = sample::report("/abs/path/plan 1.txt");
-        let f = Failure {
+        let f = InputError {
             path: "bad.pdf".into(),
             error: "broken".into(),
         };
@@ -331,7 +332,7 @@ mod tests {
 
     #[test]
     fn failures_are_notifications() {
-        let f = Failure {
+        let f = InputError {
             path: "bad.pdf".into(),
             error: "the PDF has no text layer".into(),
         };

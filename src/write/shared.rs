@@ -5,11 +5,6 @@ use std::collections::BTreeMap;
 
 use crate::report::{Action, Gap, Report, Severity};
 
-/// An input of a batch that could not be processed (the same type as [`crate::write::InputError`]).
-/// Writers that list sources show it next to the reports (the XLSX `Sources` sheet, the HTML
-/// per-document table, SARIF notifications, JUnit `<error>`s).
-pub use crate::write::InputError as Failure;
-
 /// Short description and help text for a gap rule id (from [`crate::gaps::RULES`]).
 pub fn rule_doc(id: &str) -> (&'static str, &'static str) {
     match crate::gaps::rule(id) {

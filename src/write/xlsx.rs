@@ -11,9 +11,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::report::{Action, Gap, Report, Severity};
-use crate::write::shared::{
-    completeness_by_section, rule_doc, rule_field, severity_counts, Failure,
-};
+use crate::write::shared::{completeness_by_section, rule_doc, rule_field, severity_counts};
+use crate::write::InputError;
 
 /// Longest text Excel keeps in one cell.
 const MAX_CELL: usize = 32_767;
@@ -97,7 +96,7 @@ fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), 
 }
 
 /// Render reports (and failed inputs) as an XLSX workbook.
-pub fn xlsx(reports: &[Report], failures: &[Failure]) -> Result<Vec<u8>, XlsxError> {
+pub fn xlsx(reports: &[Report], failures: &[InputError]) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     actions_sheet(wb.add_worksheet(), reports, &f)?;
@@ -390,7 +389,7 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
 fn sources_sheet(
     ws: &mut Worksheet,
     reports: &[Report],
-    failures: &[Failure],
+    failures: &[InputError],
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name("Sources")?;
@@ -412,7 +411,7 @@ fn sources_sheet(
     // One row per input, sorted by path (reports and failures interleaved).
     enum Item<'a> {
         Ok(&'a Report),
-        Failed(&'a Failure),
+        Failed(&'a InputError),
     }
     let mut items: Vec<(&str, Item)> = reports
         .iter()
@@ -460,7 +459,7 @@ mod tests {
         let r = sample::report("a.txt");
         let bytes = xlsx(
             &[r],
-            &[Failure {
+            &[InputError {
                 path: "0.pdf".into(),
                 error: "bad".into(),
             }],
@@ -477,7 +476,7 @@ mod tests {
         let r = sample::report("a.txt");
         let bytes = xlsx(
             &[r.clone()],
-            &[Failure {
+            &[InputError {
                 path: "0.pdf".into(),
                 error: "no text layer".into(),
             }],
