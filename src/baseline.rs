@@ -8,8 +8,9 @@
 //! message with digits removed. Matching counts: if the baseline had a gap twice and the draft
 //! has it three times, one is new.
 //!
-//! The baseline is any JSON the tool writes: one report, an array of reports, an object with a
-//! `reports` array, or NDJSON (one report per line). Documents are matched by path, then by
+//! The baseline is a JSON report the tool wrote (`--format json`): one report, an array of
+//! reports, or an object with a `reports` array. NDJSON is refused: its records do not carry
+//! what matching needs. Documents are matched by path, then by
 //! file name, and a baseline with a single document applies to a single input whatever its name.
 
 use std::collections::HashMap;
@@ -62,25 +63,29 @@ impl Baseline {
             },
             Ok(_) => return Err("expected a JSON report (object) or an array of reports".into()),
             Err(first) => {
-                let mut v = Vec::new();
-                for (i, line) in text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty())
-                {
-                    v.push(serde_json::from_str(line).map_err(|e| {
-                        if i == 0 {
-                            format!("not JSON: {first}")
-                        } else {
-                            format!("line {}: not JSON: {e}", i + 1)
-                        }
-                    })?);
+                // One JSON value per line is NDJSON: its action records do not carry the gaps'
+                // messages, so it cannot serve as a baseline.
+                let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+                let ndjson = lines
+                    .next()
+                    .is_some_and(|l| serde_json::from_str::<Value>(l).is_ok());
+                if ndjson {
+                    return Err(
+                        "this is NDJSON (one record per line), not a JSON report: make the baseline with `--format json -o baseline.json`"
+                            .into(),
+                    );
                 }
-                v
+                return Err(format!("not JSON: {first}"));
             }
         };
         let mut docs = Vec::new();
         for v in values {
+            if v.get("record").is_some() {
+                return Err(
+                    "this is an NDJSON record, not a JSON report: make the baseline with `--format json -o baseline.json`"
+                        .into(),
+                );
+            }
             // Error entries of a batch (no gaps) are skipped.
             let Some(gaps) = v.get("gaps").and_then(Value::as_array) else {
                 if v.get("error").is_some() {
@@ -182,7 +187,10 @@ impl Baseline {
         } else {
             self.find(&report.source.path)
         };
-        let Some(known) = found else { return 0 };
+        let Some(known) = found else {
+            report.summary.known_gaps_hidden = Some(0);
+            return 0;
+        };
         let mut remaining = known.clone();
         let before = report.gaps.len();
         let keys: Vec<Key> = report.gaps.iter().map(|g| gap_key(report, g)).collect();
@@ -198,26 +206,13 @@ impl Baseline {
         if removed > 0 {
             recount(report);
         }
+        report.summary.known_gaps_hidden = Some(removed);
         removed
     }
 }
 
-/// Recompute the summary's gap counts and each action's gap list from `report.gaps`.
+/// Recompute each action's gap list and the summary from `report.gaps`.
 pub fn recount(report: &mut Report) {
-    report.summary.gaps_by_rule.clear();
-    report.summary.gaps_by_severity.clear();
-    for g in &report.gaps {
-        *report
-            .summary
-            .gaps_by_rule
-            .entry(g.rule.clone())
-            .or_default() += 1;
-        *report
-            .summary
-            .gaps_by_severity
-            .entry(g.severity.name().to_string())
-            .or_default() += 1;
-    }
     for a in &mut report.actions {
         let rules: Vec<&String> = report
             .gaps
@@ -227,6 +222,9 @@ pub fn recount(report: &mut Report) {
             .collect();
         a.gaps.retain(|r| rules.contains(&r));
     }
+    let hidden = report.summary.known_gaps_hidden;
+    report.summary = crate::report::Summary::of(&report.tables, &report.actions, &report.gaps);
+    report.summary.known_gaps_hidden = hidden;
 }
 
 fn gap_key(report: &Report, g: &crate::report::Gap) -> Key {
@@ -330,13 +328,18 @@ mod tests {
     }
 
     #[test]
-    fn counts_duplicates_and_reads_ndjson() {
+    fn counts_duplicates_and_refuses_ndjson() {
         let old = sample::report("dir/s.txt");
-        let nd = format!(
-            "{}\n{{\"path\":\"x\",\"error\":\"bad\"}}\n",
+        let nd = crate::write::ndjson(&old).unwrap();
+        let e = Baseline::parse(&nd).unwrap_err();
+        assert!(e.contains("NDJSON"), "{e}");
+        let one_line = nd.lines().next().unwrap();
+        assert!(Baseline::parse(one_line).unwrap_err().contains("NDJSON"));
+        let batch = format!(
+            "[{}, {{\"path\":\"x\",\"error\":\"bad\"}}]",
             serde_json::to_string(&old).unwrap()
         );
-        let b = Baseline::parse(&nd).unwrap();
+        let b = Baseline::parse(&batch).unwrap();
         assert_eq!(b.documents(), 1);
         let mut now = old.clone();
         let dup = now.gaps[0].clone();

@@ -165,7 +165,7 @@ where
             pending.insert(i, res);
             while let Some(res) = pending.remove(&next) {
                 if let Err(f) = &res {
-                    bar.suspend(|| eprintln!("carers-extract: {}: {}", f.path, f.error));
+                    bar.suspend(|| eprintln!("carers-extract: error: {}: {}", f.path, f.error));
                 }
                 each(&files[next], res);
                 next += 1;

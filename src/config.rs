@@ -198,8 +198,14 @@ impl CheckOutcome {
 }
 
 impl CheckPolicy {
-    /// Whether this gap fails the check by its severity.
+    /// Whether this gap fails the check: by its severity, or by `--fail-on` rules; an error
+    /// `no-action-plan` always fails.
     pub fn is_failing(&self, gap: &Gap) -> bool {
+        // A document in which nothing was found never passes a check quietly (unless the rule
+        // was set below error in the configuration).
+        if gap.rule == crate::gaps::NO_ACTION_PLAN && gap.severity == Severity::Error {
+            return true;
+        }
         if self.fail_rules.is_empty() {
             self.fail_on.contains(&gap.severity)
         } else {

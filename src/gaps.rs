@@ -4,12 +4,11 @@
 //! help text, and a predicate over an action or a plan. A new rule is a new row. Users change
 //! severities (or turn rules off) through [`crate::Options::rules`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::detect::Plan;
 use crate::normalise::due;
 use crate::report::{
     Action, DueKind, Gap, PlanInfo, PlanKind, Report, Severity, SourceInfo, Summary, SCHEMA_VERSION,
@@ -22,7 +21,22 @@ pub enum Check {
     Action(fn(&Action, &Ctx) -> Option<String>),
     /// A predicate over a whole plan.
     Plan(fn(&PlanInfo, &Ctx) -> Option<String>),
+    /// A predicate over the whole document.
+    Document(fn(&DocumentView, &Ctx) -> Option<String>),
 }
+
+/// What a document-level rule sees.
+pub struct DocumentView<'a> {
+    /// The plans found.
+    pub plans: &'a [PlanInfo],
+    /// The actions found.
+    pub actions: &'a [Action],
+    /// Why detection found no action, in words (computed only when there is none).
+    pub why_nothing: Option<String>,
+}
+
+/// Id of the document-level rule that fires when a readable document yields no action.
+pub const NO_ACTION_PLAN: &str = "no-action-plan";
 
 /// One gap rule.
 pub struct Rule {
@@ -48,6 +62,19 @@ pub struct Ctx<'a> {
 
 /// The rules table.
 pub static RULES: &[Rule] = &[
+    Rule {
+        id: NO_ACTION_PLAN,
+        severity: Severity::Error,
+        summary: "The document was read but no action plan (table or list of actions) was found in it.",
+        help: "Run `carers-extract explain FILE` to see every table and list and why it was not taken; \
+               add your template's header words under [headers] in carers-extract.toml, or check that \
+               this is the right document.",
+        check: Check::Document(|d, _| {
+            d.actions
+                .is_empty()
+                .then(|| d.why_nothing.clone().unwrap_or_else(|| "nothing was found".into()))
+        }),
+    },
     Rule {
         id: "missing-action",
         severity: Severity::Error,
@@ -237,15 +264,17 @@ fn short(text: Option<&str>) -> String {
 }
 
 /// Apply the rules and assemble the report.
+///
+/// `why_nothing` says, in words, why no action was found; it is called only when there is none
+/// (see [`crate::detect::explain::no_plan_reason`]).
 pub fn build_report(
     source: SourceInfo,
     title: Option<String>,
     tables: Vec<PlanInfo>,
     mut actions: Vec<Action>,
-    plans: &[Plan],
+    why_nothing: impl FnOnce() -> String,
     opts: &Options,
 ) -> Report {
-    let _ = plans;
     let mut duplicates = HashMap::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     for a in &actions {
@@ -278,6 +307,26 @@ pub fn build_report(
         None => Some(r.severity),
     };
     let mut gaps = Vec::new();
+    let view = DocumentView {
+        plans: &tables,
+        actions: &actions,
+        why_nothing: actions.is_empty().then(why_nothing),
+    };
+    for r in RULES {
+        let (Check::Document(f), Some(sev)) = (&r.check, level(r)) else {
+            continue;
+        };
+        if let Some(problem) = f(&view, &ctx) {
+            gaps.push(Gap {
+                rule: r.id.into(),
+                severity: sev,
+                action_id: None,
+                table: None,
+                message: format!("no action plan found: {problem}"),
+                source: crate::document::Source::default(),
+            });
+        }
+    }
     for plan in &tables {
         for r in RULES {
             let (Check::Plan(f), Some(sev)) = (&r.check, level(r)) else {
@@ -335,7 +384,7 @@ pub fn build_report(
             }
         }
     }
-    let summary = summarise(&tables, &actions, &gaps);
+    let summary = Summary::of(&tables, &actions, &gaps);
     Report {
         schema_version: SCHEMA_VERSION,
         source,
@@ -344,26 +393,6 @@ pub fn build_report(
         actions,
         gaps,
         summary,
-    }
-}
-
-fn summarise(tables: &[PlanInfo], actions: &[Action], gaps: &[Gap]) -> Summary {
-    let mut by_rule = BTreeMap::new();
-    let mut by_sev = BTreeMap::new();
-    for g in gaps {
-        *by_rule.entry(g.rule.clone()).or_insert(0) += 1;
-        *by_sev.entry(g.severity.name().to_string()).or_insert(0) += 1;
-    }
-    Summary {
-        tables: tables.len(),
-        actions: actions.len(),
-        with_lead: actions.iter().filter(|a| a.lead.is_some()).count(),
-        with_due: actions.iter().filter(|a| a.due.is_some()).count(),
-        with_due_date: actions.iter().filter(|a| a.due_date.is_some()).count(),
-        with_evidence: actions.iter().filter(|a| a.evidence.is_some()).count(),
-        with_xref: actions.iter().filter(|a| a.xref.is_some()).count(),
-        gaps_by_rule: by_rule,
-        gaps_by_severity: by_sev,
     }
 }
 

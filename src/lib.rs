@@ -29,6 +29,7 @@ pub mod limits;
 pub mod normalise;
 pub mod read;
 pub mod report;
+pub mod select;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -92,10 +93,28 @@ pub struct Options {
     pub placeholders: Vec<String>,
     /// Per-rule severity overrides (rule id -> level).
     pub rules: BTreeMap<String, RuleLevel>,
+    /// Pages and sheets to read (default: all).
+    pub selection: select::Selection,
 }
 
 /// Read a file from disk and extract its report. `-` reads standard input as text.
 pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
+    let (name, bytes) = read_input(path, opts)?;
+    extract_bytes(&name, &bytes, opts)
+}
+
+/// Read a file and say what detection made of every table and list in it, beside the report
+/// (`carers-extract explain`). `-` reads standard input as text.
+pub fn explain_path(path: &Path, opts: &Options) -> Result<(Report, detect::explain::Explanation)> {
+    let (name, bytes) = read_input(path, opts)?;
+    let (document, source) = document_of(&name, &bytes, opts)?;
+    let plans = detect::detect(&document, opts);
+    let explanation = detect::explain::explain(&document, &plans, opts);
+    Ok((analyse(&document, source, opts), explanation))
+}
+
+/// The bytes of an input within the size limit, and its name as given.
+fn read_input(path: &Path, opts: &Options) -> Result<(String, Vec<u8>)> {
     let name = path.to_string_lossy().to_string();
     let limit = opts.limits.max_input_bytes;
     let io = |e| Error::Io {
@@ -122,7 +141,7 @@ pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
         // than the limit allows.
         limits::read_at_most(std::fs::File::open(path).map_err(io)?, limit).map_err(io)?
     };
-    extract_bytes(&name, &bytes, opts)
+    Ok((name, bytes))
 }
 
 /// [`extract_path`] within the time budget `opts.limits.timeout_secs` (0: none): the work runs
@@ -136,6 +155,12 @@ pub fn extract_path_within(path: &Path, opts: &Options) -> Result<Report> {
 /// Extract a report from bytes already in memory. `name` is used to guess the format when the
 /// bytes do not say it, and is reported as the source path.
 pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report> {
+    let (document, source) = document_of(name, bytes, opts)?;
+    Ok(analyse(&document, source, opts))
+}
+
+/// Read bytes into the document model (with the page / sheet selection applied).
+fn document_of(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, report::SourceInfo)> {
     if bytes.len() as u64 > opts.limits.max_input_bytes {
         return Err(Error::Limit(format!(
             "input is over the {}-byte limit (raise it with --max-input-size)",
@@ -143,14 +168,17 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report>
         )));
     }
     let format = read::sniff(name, bytes)?;
-    let document = read::read(format, bytes, opts)?;
+    let mut document = read::read(format, bytes, opts)?;
+    if !opts.selection.is_all() {
+        select::apply(&mut document, &opts.selection)?;
+    }
     let source = report::SourceInfo {
         path: name.to_string(),
         format: format.name().to_string(),
         sha256: sha256_hex(bytes),
         pages: document.pages,
     };
-    Ok(analyse(&document, source, opts))
+    Ok((document, source))
 }
 
 /// Run detection, normalisation and the gap rules on a document already read.
@@ -158,7 +186,14 @@ pub fn analyse(document: &Document, source: report::SourceInfo, opts: &Options) 
     let plans = detect::detect(document, opts);
     let context = normalise::Context::from_document(document);
     let (infos, actions) = normalise::normalise_plans(&plans, &context);
-    gaps::build_report(source, document.title.clone(), infos, actions, &plans, opts)
+    gaps::build_report(
+        source,
+        document.title.clone(),
+        infos,
+        actions,
+        || detect::explain::no_plan_reason(document, &plans, opts),
+        opts,
+    )
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

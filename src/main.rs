@@ -4,34 +4,57 @@
 //! * 0: success (for `check`: no failing gap);
 //! * 1: `check` found failing gaps (or more warnings than `--max-warnings`);
 //! * 2: usage error, or an input could not be read (the other inputs are still processed).
+//!
+//! Every message on stderr starts with `carers-extract: ` and then `error: `, `warning: ` or
+//! `note: `.
 
 mod batch;
+mod commands;
+mod output;
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use carers_extract::baseline::Baseline;
 use carers_extract::config::{CheckPolicy, Config};
 use carers_extract::report::Report;
+use carers_extract::select::{PageSet, Selection};
 use carers_extract::write::{self, InputError};
 use carers_extract::Options;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::output::Sink;
+
 const EXAMPLES: &str = "Examples:
   carers-extract strategy.pdf                      summary and gap list
   carers-extract --format json strategy.docx > plan.json
-  carers-extract --format csv --bom -o plans.csv a.txt b.docx
-  carers-extract --format ndjson *.pdf | jq -r 'select(.lead == null) | .action'
+  carers-extract -o plans.csv --bom a.txt b.docx   format from the extension
+  carers-extract --format ndjson *.pdf | jq -r 'select(.record == \"action\" and .lead == null) | .action'
   carers-extract check --fail-on missing-lead,missing-due draft.docx
-  carers-extract --as-of 2025-04-01 strategy.txt   also report past deadlines
-  carers-extract --format html -o report.html strategies/        a folder, recursively
-  carers-extract --format xlsx -o plans.xlsx 'strategies/**/*.pdf' --jobs 4
-  carers-extract check --format github --baseline main.json draft.docx
-  carers-extract check --format sarif -o gaps.sarif --max-warnings 20 drafts/
+  carers-extract --as-of today strategy.txt        also report past deadlines
+  carers-extract --pages 5-23 strategy.pdf         read part of a document
+  carers-extract -o report.html strategies/        a folder, recursively
+  carers-extract -o plans.xlsx 'strategies/**/*.pdf' --jobs 4
+  carers-extract explain strategy.docx             which table became what, and why
+  carers-extract rules                             the gap rules
 
 Exit codes: 0 ok; 1 check found failing gaps; 2 usage or input error.";
+
+const CHECK_EXAMPLES: &str = "Examples:
+  carers-extract check draft.docx                          fail on any error-severity gap
+  carers-extract check --fail-on missing-lead,placeholder draft.docx
+  carers-extract check --max-warnings 20 drafts/
+  carers-extract check --format github drafts/             annotations (+ job summary in Actions)
+  carers-extract check --format sarif -o gaps.sarif drafts/
+  carers-extract check --format junit -o junit.xml drafts/
+  carers-extract --format json -o baseline.json draft.docx && \\
+    carers-extract check --baseline baseline.json draft.docx  only gaps new since the baseline
+
+A document in which no action plan is found fails the check (rule no-action-plan), whatever
+--fail-on says; turn the rule off in carers-extract.toml if that is intended.
+Exit codes: 0 no failing gap; 1 failing gaps (or too many warnings); 2 usage or input error.";
 
 #[derive(Parser, Debug)]
 #[command(name = "carers-extract", version, about = "Find the action plans in strategy documents, normalise every action and report the gaps.", after_help = EXAMPLES, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -45,7 +68,22 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check drafts in CI: exit 1 when a failing gap is found.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Show, for every table and list of a document, whether it was taken as an action plan and
+    /// why; for every column its header, field, confidence, reason and the config line that
+    /// would change it.
+    Explain(ExplainArgs),
+    /// List the gap rules, or explain one (`rules missing-lead`).
+    Rules(commands::RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff); e.g. `carers-extract man > carers-extract.1`.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -54,15 +92,15 @@ struct RunArgs {
     /// recursively) or globs; `-` reads text from stdin.
     #[arg(required = true)]
     files: Vec<String>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
-    format: OutputFormat,
-    /// Write the output to FILE (atomically: a temporary file renamed into place).
+    /// Output format (default: from the -o file's extension, else text).
+    #[arg(long, short = 'f', value_enum)]
+    format: Option<OutputFormat>,
+    /// Write the output to FILE (atomically); `-` is standard output. Refuses to overwrite an
+    /// input or anything that is not a regular file; a symlink's target is written.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Judge deadlines against this date (YYYY-MM-DD): enables the past-due rule.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    common: CommonArgs,
     /// CSV: start with a UTF-8 byte-order mark so Excel opens it correctly.
     #[arg(long)]
     bom: bool,
@@ -72,6 +110,27 @@ struct RunArgs {
     /// Print nothing on stderr except errors (no progress bar, no notes).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Colour severities in the text output: auto (a terminal, and NO_COLOR unset), always,
+    /// never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+    /// Files processed in parallel (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+}
+
+/// Options shared by every command that reads documents.
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// Judge deadlines against this date (YYYY-MM-DD, or `today`): enables the past-due rule.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Read only these pages (PDF, paged text): 3, 5-23, 1,4-6, 10-.
+    #[arg(long, value_name = "PAGES", value_parser = PageSet::parse)]
+    pages: Option<PageSet>,
+    /// Read only this sheet of a workbook (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    sheet: Vec<String>,
     /// Read settings from this carers-extract.toml (default: the first one found in the
     /// current directory or its parents).
     #[arg(long, value_name = "PATH")]
@@ -79,9 +138,6 @@ struct RunArgs {
     /// Ignore any carers-extract.toml.
     #[arg(long, conflicts_with = "config")]
     no_config: bool,
-    /// Files processed in parallel (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
     /// Largest input file read (bytes, or with k/M/G: 200M).
     #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "200M")]
     max_input_size: u64,
@@ -108,21 +164,45 @@ struct CheckArgs {
     /// Fail when there are more than N warnings.
     #[arg(long, value_name = "N")]
     max_warnings: Option<usize>,
-    /// Report only gaps that are new since this previous JSON report (matched by action text
-    /// and rule, not row number).
+    /// Report only gaps that are new since this previous JSON report (`--format json`; matched
+    /// by action text and rule, not row number).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// Input files (as for the main command).
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = commands::ExplainFormat::Text)]
+    format: commands::ExplainFormat,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    /// Colour when standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     /// A readable summary and gap list.
     Text,
-    /// One JSON report per input (an array for several inputs).
+    /// One JSON report (an object when the command line names one file; an array of reports
+    /// and {path, error} entries for a folder, a glob or several inputs).
     Json,
-    /// One JSON object per action per line.
+    /// One JSON record per line: a `document` record per input, an `action` record per action,
+    /// an `error` record per failed input.
     Ndjson,
-    /// One row per action.
+    /// One row per action (plus rows for documents and plans with findings but no actions).
     Csv,
     /// A Markdown summary, action table and gap list.
     Markdown,
@@ -132,15 +212,39 @@ enum OutputFormat {
     Xlsx,
     /// SARIF 2.1.0, one result per gap (code scanning).
     Sarif,
-    /// GitHub Actions workflow commands (annotations on pull requests).
+    /// GitHub Actions workflow commands (annotations), and a job summary when
+    /// $GITHUB_STEP_SUMMARY is set.
     Github,
     /// JUnit XML: one test case per action.
     Junit,
 }
 
+impl OutputFormat {
+    /// Formats that CI uploads or people open: written even when every input failed, so the
+    /// upload step finds a valid file that lists the failures.
+    fn always_written(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Sarif
+                | OutputFormat::Html
+                | OutputFormat::Junit
+                | OutputFormat::Xlsx
+                | OutputFormat::Github
+        )
+    }
+}
+
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    if s.trim().eq_ignore_ascii_case("today") {
+        return Ok(today());
+    }
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD"))
+        .map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD (or `today`)"))
+}
+
+/// Print an error in the one style used everywhere.
+pub fn error_line(msg: &str) {
+    eprintln!("carers-extract: error: {msg}");
 }
 
 fn main() -> ExitCode {
@@ -152,26 +256,39 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::from(0);
+            }
+            // clap's own "error: ..." gets the same prefix as every other message.
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            eprint!("carers-extract: error: {text}");
+            return ExitCode::from(2);
         }
     };
     let result = match cli.command {
         Some(Command::Check(args)) => run(&args.run, Some(&args)),
+        Some(Command::Explain(args)) => explain(&args),
+        Some(Command::Rules(args)) => commands::rules(&args),
+        Some(Command::Completions { shell }) => {
+            commands::completions::<Cli>(shell);
+            Ok(0)
+        }
+        Some(Command::Man) => commands::man::<Cli>(),
         None => run(&cli.run, None),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("carers-extract: error: {e:#}");
+            error_line(&carers_extract::limits::one_line(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
 }
 
 /// Settings from carers-extract.toml and the flags, flags winning.
-fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, CheckPolicy)> {
+fn settings(args: &CommonArgs, check: Option<&CheckArgs>) -> Result<(Options, CheckPolicy)> {
     let mut opts = Options::default();
     let mut policy = CheckPolicy::default();
     let path = if args.no_config {
@@ -191,6 +308,10 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     if let Some(d) = args.as_of {
         opts.as_of = Some(d);
     }
+    opts.selection = Selection {
+        pages: args.pages.clone(),
+        sheets: args.sheet.clone(),
+    };
     opts.limits = carers_extract::Limits {
         max_input_bytes: args.max_input_size,
         max_decompressed_bytes: args.max_decompressed_size,
@@ -200,7 +321,10 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     if let Some(c) = check {
         for r in &c.fail_on {
             if carers_extract::gaps::rule(r).is_none() {
-                bail!("unknown rule '{r}' in --fail-on (rules: {})", rule_ids());
+                bail!(
+                    "unknown rule '{r}' in --fail-on (rules: {}; see `carers-extract rules`)",
+                    rule_ids()
+                );
             }
         }
         policy.fail_rules.extend(c.fail_on.iter().cloned());
@@ -211,18 +335,56 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     Ok((opts, policy))
 }
 
+/// The output format: `--format`, else the `-o` file's extension, else text.
+fn output_format(args: &RunArgs) -> Result<OutputFormat> {
+    if let Some(f) = args.format {
+        return Ok(f);
+    }
+    let Some(path) = args.output.as_deref().filter(|p| p.as_os_str() != "-") else {
+        return Ok(OutputFormat::Text);
+    };
+    if path.extension().is_none() {
+        return Ok(OutputFormat::Text);
+    }
+    match output::format_from_extension(path) {
+        Some(name) => Ok(OutputFormat::from_str(name, true)
+            .map_err(|e| anyhow::anyhow!(e))
+            .context("internal: unknown format name")?),
+        None => bail!(
+            "cannot tell the output format from the name {}: give --format (text, json, ndjson, csv, markdown, html, xlsx, sarif, github, junit)",
+            path.display()
+        ),
+    }
+}
+
+/// Whether the command line names exactly one file (not a folder, glob or several): then
+/// `--format json` prints one report object, otherwise always an array.
+fn names_one_file(files: &[String]) -> bool {
+    match files {
+        [one] => {
+            let p = std::path::Path::new(one);
+            one == "-" || (p.exists() && !p.is_dir())
+        }
+        _ => false,
+    }
+}
+
 /// Run the pipeline on every input and write the output; returns the exit code.
 fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
-    let (opts, policy) = settings(args, check)?;
+    let (opts, policy) = settings(&args.common, check)?;
+    let format = output_format(args)?;
     let baseline = match check.and_then(|c| c.baseline.as_ref()) {
         Some(p) => Some(Baseline::load(p)?),
         None => None,
     };
-    if args.format == OutputFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
-    {
+    let inputs = batch::collect(&args.files);
+    let sink = match &args.output {
+        Some(p) => output::resolve(p, &inputs.files)?,
+        None => Sink::Stdout,
+    };
+    if format == OutputFormat::Xlsx && sink == Sink::Stdout && std::io::stdout().is_terminal() {
         bail!("--format xlsx writes a binary workbook: give -o FILE.xlsx (or redirect standard output)");
     }
-    let inputs = batch::collect(&args.files);
     if !args.quiet {
         for p in &inputs.skipped {
             eprintln!(
@@ -233,62 +395,77 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
     }
     let mut errors: Vec<InputError> = Vec::new();
     for f in inputs.failures {
-        eprintln!("carers-extract: {}: {}", f.path, f.error);
+        error_line(&format!("{}: {}", f.path, f.error));
         errors.push(f);
     }
     let single = inputs.files.len() == 1;
     let jobs = args.jobs.unwrap_or(0);
     let progress = batch::want_progress(inputs.files.len(), args.quiet);
     // NDJSON to standard output streams as results complete (in path order).
-    let stream = args.format == OutputFormat::Ndjson && args.output.is_none();
+    let stream = format == OutputFormat::Ndjson && sink == Sink::Stdout;
     let mut stdout_broken = false;
     let mut reports = Vec::new();
+    let emit = |s: String, broken: &mut bool| {
+        if !*broken {
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(s.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
+                *broken = true;
+            }
+        }
+    };
+    if stream {
+        // Inputs that named nothing readable come first, as error records.
+        for f in &errors {
+            if let Ok(s) = write::ndjson_error(f) {
+                emit(s, &mut stdout_broken);
+            }
+        }
+    }
     batch::run(&inputs.files, &opts, jobs, progress, |_, res| match res {
         Ok(mut r) => {
             if let Some(b) = &baseline {
                 b.filter(&mut r, single);
             }
-            if stream && !stdout_broken {
+            if stream {
                 if let Ok(s) = write::ndjson(&r) {
-                    let mut out = std::io::stdout().lock();
-                    if out
-                        .write_all(s.as_bytes())
-                        .and_then(|_| out.flush())
-                        .is_err()
-                    {
-                        stdout_broken = true;
-                    }
+                    emit(s, &mut stdout_broken);
                 }
             }
             reports.push(r);
         }
-        Err(f) => errors.push(f),
+        Err(f) => {
+            if stream {
+                if let Ok(s) = write::ndjson_error(&f) {
+                    emit(s, &mut stdout_broken);
+                }
+            }
+            errors.push(f)
+        }
     });
     if reports.is_empty() && errors.is_empty() {
         bail!("no input files found");
     }
     let several = reports.len() + errors.len() > 1;
-    // Nothing read: write nothing (no empty or half-useful output file).
-    if reports.is_empty() {
+    // Nothing read: write nothing, except the formats CI uploads (a valid file listing the
+    // failures, so that the upload step does not fail on a missing file).
+    if reports.is_empty() && !format.always_written() {
         return Ok(2);
     }
     if !stream {
-        let bytes = render(args, &reports, &errors, &policy)?;
-        match &args.output {
-            Some(path) => write_atomically(path, &bytes)?,
-            None => {
-                let mut out = std::io::stdout().lock();
-                if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
-                        return Err(e).context("cannot write to standard output");
-                    }
-                }
-            }
+        let style = text_style(args, &sink);
+        let bytes = render(args, format, style, &reports, &errors, &policy)?;
+        output::write(&sink, &bytes)?;
+        if format == OutputFormat::Github {
+            step_summary(&reports, &errors)?;
         }
     }
     if several && !args.quiet {
         eprintln!(
-            "carers-extract: {} file(s) read, {} failed",
+            "carers-extract: note: {} file(s) read, {} failed",
             reports.len(),
             errors.len()
         );
@@ -300,7 +477,7 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
         let outcome = policy.evaluate(&reports);
         if !args.quiet {
             let mut msg = format!(
-                "carers-extract: {} failing gap(s), {} warning(s)",
+                "carers-extract: note: {} failing gap(s), {} warning(s)",
                 outcome.failing, outcome.warnings
             );
             if outcome.too_many_warnings {
@@ -309,6 +486,13 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
                     policy.max_warnings.unwrap_or(0)
                 ));
             }
+            let hidden: usize = reports
+                .iter()
+                .filter_map(|r| r.summary.known_gaps_hidden)
+                .sum();
+            if baseline.is_some() {
+                msg.push_str(&format!("; {hidden} known gap(s) hidden by the baseline"));
+            }
             eprintln!("{msg}");
         }
         return Ok(if outcome.failed() { 1 } else { 0 });
@@ -316,7 +500,50 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
     Ok(0)
 }
 
-/// Today's date (UTC), for `as_of = "today"`.
+/// `$GITHUB_STEP_SUMMARY`: append a Markdown job summary when GitHub Actions sets the variable.
+fn step_summary(reports: &[Report], errors: &[InputError]) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let text = write::github::step_summary(reports, errors);
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| {
+            format!(
+                "cannot write the job summary to $GITHUB_STEP_SUMMARY ({})",
+                PathBuf::from(&path).display()
+            )
+        })?;
+    f.write_all(text.as_bytes())
+        .context("cannot write the job summary to $GITHUB_STEP_SUMMARY")?;
+    Ok(())
+}
+
+/// Colour and width of the text output.
+fn text_style(args: &RunArgs, sink: &Sink) -> write::text::Style {
+    let tty = *sink == Sink::Stdout && std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let color = match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => tty && !no_color && !dumb,
+    };
+    // $COLUMNS wins (as for other tools); else the terminal's width; else no wrapping.
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0 && *sink == Sink::Stdout)
+        .or_else(|| {
+            tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
+                .flatten()
+        });
+    write::text::Style { color, width }
+}
+
+/// Today's date (UTC), for `as_of = "today"` and `--as-of today`.
 fn today() -> chrono::NaiveDate {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -335,25 +562,31 @@ fn rule_ids() -> String {
 
 fn render(
     args: &RunArgs,
+    format: OutputFormat,
+    style: write::text::Style,
     reports: &[Report],
     errors: &[InputError],
     policy: &CheckPolicy,
 ) -> Result<Vec<u8>> {
-    Ok(match args.format {
+    Ok(match format {
         OutputFormat::Json => {
-            let mut s = write::json(reports, errors)?;
+            let mut s = write::json(reports, errors, !names_one_file(&args.files))?;
             s.push('\n');
             s.into_bytes()
         }
         OutputFormat::Ndjson => {
             let mut s = String::new();
+            for e in errors {
+                s.push_str(&write::ndjson_error(e)?);
+            }
             for r in reports {
                 s.push_str(&write::ndjson(r)?);
             }
             s.into_bytes()
         }
-        OutputFormat::Csv => write::csv::render(
+        OutputFormat::Csv => write::csv::render_all(
             reports,
+            errors,
             write::csv::CsvOptions {
                 bom: args.bom,
                 escape_formulas: !args.no_escape_formulas,
@@ -362,7 +595,7 @@ fn render(
         )?,
         OutputFormat::Text => reports
             .iter()
-            .map(write::text::render)
+            .map(|r| write::text::render_styled(r, style))
             .collect::<Vec<_>>()
             .join("\n")
             .into_bytes(),
@@ -386,17 +619,52 @@ fn render(
     })
 }
 
-/// Write to a temporary file beside `path`, then rename it into place: never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+/// `carers-extract explain FILE...`.
+fn explain(args: &ExplainArgs) -> Result<u8> {
+    let (opts, _) = settings(&args.common, None)?;
+    let inputs = batch::collect(&args.files);
+    let mut code = 0u8;
+    for f in &inputs.failures {
+        error_line(&format!("{}: {}", f.path, f.error));
+        code = 2;
+    }
+    let mut out = String::new();
+    let mut items = Vec::new();
+    for path in &inputs.files {
+        let (p, o) = (path.clone(), opts.clone());
+        let res = carers_extract::limits::within_budget(opts.limits.timeout_secs, move || {
+            carers_extract::explain_path(&p, &o)
+        });
+        match res {
+            Ok((report, explanation)) => match args.format {
+                commands::ExplainFormat::Text => {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(&commands::explain_text(&report, &explanation));
+                }
+                commands::ExplainFormat::Json => {
+                    items.push(commands::explain_json(&report, &explanation));
+                }
+            },
+            Err(e) => {
+                error_line(&format!(
+                    "{}: {}",
+                    path.display(),
+                    carers_extract::limits::one_line(&e.to_string())
+                ));
+                code = 2;
+            }
+        }
+    }
+    if args.format == commands::ExplainFormat::Json {
+        let v = if names_one_file(&args.files) && items.len() == 1 {
+            items.remove(0)
+        } else {
+            serde_json::Value::Array(items)
+        };
+        out = serde_json::to_string_pretty(&v)? + "\n";
+    }
+    output::write(&Sink::Stdout, out.as_bytes())?;
+    Ok(code)
 }

@@ -225,6 +225,9 @@ pub struct Summary {
     pub actions: usize,
     /// Actions with a lead.
     pub with_lead: usize,
+    /// Actions with a named lead: a lead that the `vague-lead` rule did not flag (see
+    /// [`Completeness`]).
+    pub with_named_lead: usize,
     /// Actions with any deadline text.
     pub with_due: usize,
     /// Actions whose deadline normalised to a date.
@@ -237,4 +240,162 @@ pub struct Summary {
     pub gaps_by_rule: BTreeMap<String, usize>,
     /// Number of gaps per severity.
     pub gaps_by_severity: BTreeMap<String, usize>,
+    /// Gaps left out because a `--baseline` already had them; null when no baseline was used.
+    pub known_gaps_hidden: Option<usize>,
+}
+
+impl Summary {
+    /// Count plans, actions and gaps: the one place where the summary figures are defined.
+    pub fn of(tables: &[PlanInfo], actions: &[Action], gaps: &[Gap]) -> Summary {
+        let mut by_rule = BTreeMap::new();
+        let mut by_sev = BTreeMap::new();
+        for g in gaps {
+            *by_rule.entry(g.rule.clone()).or_insert(0) += 1;
+            *by_sev.entry(g.severity.name().to_string()).or_insert(0) += 1;
+        }
+        let c = Completeness::of(actions);
+        Summary {
+            tables: tables.len(),
+            actions: c.actions,
+            with_lead: c.with_lead,
+            with_named_lead: c.named_lead,
+            with_due: c.with_due,
+            with_due_date: c.dated_due,
+            with_evidence: c.evidence,
+            with_xref: c.xref,
+            gaps_by_rule: by_rule,
+            gaps_by_severity: by_sev,
+            known_gaps_hidden: None,
+        }
+    }
+
+    /// Number of gaps of one severity.
+    pub fn gaps_of(&self, severity: Severity) -> usize {
+        self.gaps_by_severity
+            .get(severity.name())
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Completeness of a group of actions (a document, a section, a plan). Every writer takes its
+/// percentages from here, so that the text summary, HTML, XLSX, Markdown and the GitHub job
+/// summary report the same figure for the same document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completeness {
+    /// Number of actions.
+    pub actions: usize,
+    /// Actions with any lead text.
+    pub with_lead: usize,
+    /// Actions with a named lead: lead text that the `vague-lead` rule did not flag.
+    pub named_lead: usize,
+    /// Actions with any deadline text.
+    pub with_due: usize,
+    /// Actions whose deadline normalised to a date.
+    pub dated_due: usize,
+    /// Actions with evidence.
+    pub evidence: usize,
+    /// Actions with a cross-reference.
+    pub xref: usize,
+}
+
+fn filled(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+impl Completeness {
+    /// Figures over a group of actions.
+    pub fn of<'a>(actions: impl IntoIterator<Item = &'a Action>) -> Completeness {
+        let mut c = Completeness::default();
+        for a in actions {
+            c.add(a);
+        }
+        c
+    }
+
+    /// Add one action.
+    pub fn add(&mut self, a: &Action) {
+        self.actions += 1;
+        if filled(&a.lead) {
+            self.with_lead += 1;
+            if !a.gaps.iter().any(|g| g == "vague-lead") {
+                self.named_lead += 1;
+            }
+        }
+        if filled(&a.due) {
+            self.with_due += 1;
+        }
+        if a.due_date.is_some() {
+            self.dated_due += 1;
+        }
+        if filled(&a.evidence) {
+            self.evidence += 1;
+        }
+        if filled(&a.xref) {
+            self.xref += 1;
+        }
+    }
+
+    /// Share of `n` in the actions, 0 to 100 (0 when there are no actions).
+    pub fn pct(&self, n: usize) -> f64 {
+        if self.actions == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / self.actions as f64
+        }
+    }
+
+    /// Share of `n` as printed: whole per cent rounded half up (as spreadsheets round), or
+    /// "–" when there are no actions.
+    pub fn percent(&self, n: usize) -> String {
+        if self.actions == 0 {
+            "–".to_string()
+        } else {
+            format!("{}%", (100 * n + self.actions / 2) / self.actions)
+        }
+    }
+}
+
+impl Report {
+    /// Completeness of the whole document.
+    pub fn completeness(&self) -> Completeness {
+        Completeness::of(&self.actions)
+    }
+
+    /// Columns of the plans that map to no field (kept under `extra`): (plan index, header).
+    pub fn unmapped_columns(&self) -> Vec<(u32, &str)> {
+        self.tables
+            .iter()
+            .flat_map(|p| {
+                p.mappings
+                    .iter()
+                    .filter(|m| m.field.is_none() && !m.header.trim().is_empty())
+                    .map(move |m| (p.index, m.header.as_str()))
+            })
+            .collect()
+    }
+
+    /// Gaps about the whole document (no plan, no action), such as `no-action-plan`.
+    pub fn document_gaps(&self) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(|g| g.action_id.is_none() && g.table.is_none())
+    }
+
+    /// Gaps about one plan as a whole (no action).
+    pub fn plan_gaps(&self, plan: u32) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(move |g| g.action_id.is_none() && g.table == Some(plan))
+    }
+
+    /// One word for the state of the document: `ok` when actions were found, `no action plan`
+    /// when the document was read but none was found (never "ok" over nothing).
+    pub fn status(&self) -> &'static str {
+        if self.actions.is_empty() {
+            "no action plan"
+        } else {
+            "ok"
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Action-plan detection: which tables (and prose lists) of a [`Document`] are action plans,
 //! which column holds which field, and which physical rows make one logical row.
 
+pub mod explain;
 pub mod header;
 pub mod prose;
 pub mod table;

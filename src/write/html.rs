@@ -71,14 +71,24 @@ details{margin:.3rem 0}summary{cursor:pointer}
 .controls input{font:inherit;padding:.25rem .4rem;min-width:18rem}
 figure{margin:.5rem 0}svg text{font:12px system-ui,sans-serif;fill:#1b1b1b}
 .failed td{background:var(--err)}
+p.nothing{background:var(--err);border-left:4px solid var(--errb);padding:.5rem .8rem}
+td.nothing{background:var(--err);color:var(--errb);font-weight:600}
+td.extra{font-size:.9em}
+@page{size:A4 landscape;margin:10mm}
 @media print{
- body{max-width:none;padding:0;font-size:9.5pt}
+ body{max-width:none;padding:0;font-size:8pt;line-height:1.3}
  .controls,nav{display:none!important}
- thead{display:table-header-group}thead th{position:static}
+ table{width:100%;max-width:100%}
+ thead{display:table-header-group}thead th{position:static;background:var(--head)}
+ th,td{padding:.12rem .22rem;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}
+ table.actions td,table.actions td.action{min-width:0}
+ .src,.rule{white-space:normal}
+ caption{break-after:avoid}
  tr{break-inside:avoid}
  a{color:inherit;text-decoration:none}
- td.gap-error,td.gap-warning,td.gap-info{-webkit-print-color-adjust:exact;print-color-adjust:exact}
- h2{break-after:avoid}
+ svg.chart{max-height:60vh}
+ td.gap-error,td.gap-warning,td.gap-info,td.nothing,p.nothing,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ h2,h3{break-after:avoid}
 }
 "#;
 
@@ -171,11 +181,7 @@ pub fn html(reports: &[Report], failures: &[InputError]) -> String {
 }
 
 fn pct(c: &Completeness, n: usize) -> String {
-    if c.actions == 0 {
-        "–".to_string()
-    } else {
-        format!("{:.0}%", c.pct(n))
-    }
+    c.percent(n)
 }
 
 fn overview(o: &mut String, reports: &[Report], failures: &[InputError]) {
@@ -186,7 +192,7 @@ fn overview(o: &mut String, reports: &[Report], failures: &[InputError]) {
         let (e, w, _) = severity_counts(r);
         let _ = writeln!(
             o,
-            "<tr><td><a href=\"#d{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-sort=\"{:.1}\">{}</td><td class=\"num\" data-sort=\"{:.1}\">{}</td><td class=\"num\" data-sort=\"{:.1}\">{}</td><td class=\"num\">{e}</td><td class=\"num\">{w}</td><td>ok</td></tr>",
+            "<tr><td><a href=\"#d{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-sort=\"{:.1}\">{}</td><td class=\"num\" data-sort=\"{:.1}\">{}</td><td class=\"num\" data-sort=\"{:.1}\">{}</td><td class=\"num\">{e}</td><td class=\"num\">{w}</td><td{}>{}</td></tr>",
             i + 1,
             esc(&r.source.path),
             esc(r.title.as_deref().unwrap_or("")),
@@ -199,6 +205,12 @@ fn overview(o: &mut String, reports: &[Report], failures: &[InputError]) {
             pct(&c, c.dated_due),
             c.pct(c.evidence),
             pct(&c, c.evidence),
+            if r.actions.is_empty() {
+                " class=\"nothing\""
+            } else {
+                ""
+            },
+            r.status(),
         );
     }
     for f in failures {
@@ -326,6 +338,15 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
         esc(&r.source.sha256)
     );
 
+    if r.actions.is_empty() {
+        let why: Vec<String> = r.document_gaps().map(|g| esc(&g.message)).collect();
+        let _ = writeln!(
+            o,
+            "<p class=\"nothing\" role=\"alert\"><strong>No action plan was found in this document.</strong> {}</p>",
+            why.join(" ")
+        );
+    }
+
     // Summary.
     let c = completeness(r);
     let (e, w, inf) = severity_counts(r);
@@ -381,16 +402,32 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
 
     // Plans.
     if !r.tables.is_empty() {
-        let _ = writeln!(o, "<h3 id=\"{d}-plans\">Action plans found</h3>\n<table class=\"plans\">\n<thead><tr><th scope=\"col\">Plan</th><th scope=\"col\">Kind</th><th scope=\"col\">Section</th><th scope=\"col\">Columns</th><th scope=\"col\" class=\"num\">Actions</th><th scope=\"col\" class=\"num\">Confidence</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>");
+        let _ = writeln!(o, "<h3 id=\"{d}-plans\">Action plans found</h3>\n<table class=\"plans\">\n<thead><tr><th scope=\"col\">Plan</th><th scope=\"col\">Kind</th><th scope=\"col\">Section</th><th scope=\"col\">Columns</th><th scope=\"col\">Not mapped (kept as they are)</th><th scope=\"col\" class=\"num\">Actions</th><th scope=\"col\" class=\"num\">Confidence</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>");
         for p in &r.tables {
-            let cols: Vec<String> = p
-                .columns
+            let cols: Vec<String> = if p.mappings.is_empty() {
+                p.columns
+                    .iter()
+                    .map(|(f, h)| format!("{} → {}", esc(h), esc(f)))
+                    .collect()
+            } else {
+                p.mappings
+                    .iter()
+                    .filter_map(|m| {
+                        m.field
+                            .as_ref()
+                            .map(|f| format!("{} → {}", esc(&m.header), esc(f)))
+                    })
+                    .collect()
+            };
+            let unmapped: Vec<String> = p
+                .mappings
                 .iter()
-                .map(|(f, h)| format!("{}: {}", esc(f), esc(h)))
+                .filter(|m| m.field.is_none() && !m.header.trim().is_empty())
+                .map(|m| esc(&m.header))
                 .collect();
             let _ = writeln!(
                 o,
-                "<tr id=\"{d}-p{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"src\">{}</td></tr>",
+                "<tr id=\"{d}-p{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"src\">{}</td></tr>",
                 p.index,
                 p.index,
                 match p.kind {
@@ -399,6 +436,7 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                 },
                 esc(p.section.as_deref().unwrap_or("")),
                 cols.join("; "),
+                unmapped.join("; "),
                 p.actions,
                 p.confidence,
                 esc(&p.source.describe())
@@ -409,6 +447,13 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
 
     // Gaps grouped by rule.
     let _ = writeln!(o, "<h3 id=\"{d}-gaps\">Gaps</h3>");
+    if let Some(h) = r.summary.known_gaps_hidden {
+        let _ = writeln!(
+            o,
+            "<p class=\"muted\">{h} known gap{} hidden by the baseline.</p>",
+            if h == 1 { "" } else { "s" }
+        );
+    }
     if r.gaps.is_empty() {
         o.push_str("<p>No gaps found.</p>\n");
     } else {
@@ -464,7 +509,8 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
         o.push_str("</div>\n");
     }
 
-    // Actions table.
+    // Actions table. Columns that map to no field get one more column, so nothing vanishes.
+    let extras = r.actions.iter().any(|a| !a.extra.is_empty());
     let _ = writeln!(o, "<h3 id=\"{d}-actions-h\">Actions</h3>");
     if r.actions.is_empty() {
         o.push_str("<p>No actions found.</p>\n</section>\n");
@@ -476,16 +522,21 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
     );
     let _ = writeln!(
         o,
-        "<table class=\"actions sortable\" id=\"{d}-actions\">\n<caption>Actions of {} (gap cells highlighted; provenance in the last column)</caption>\n<thead><tr><th scope=\"col\">ID</th><th scope=\"col\">Section</th><th scope=\"col\">Ref</th><th scope=\"col\">Action</th><th scope=\"col\">Lead</th><th scope=\"col\">Due</th><th scope=\"col\">Due date</th><th scope=\"col\">Evidence</th><th scope=\"col\">Cross-ref</th><th scope=\"col\">Status</th><th scope=\"col\">Gaps</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>",
-        esc(&heading)
+        "<table class=\"actions sortable\" id=\"{d}-actions\">\n<caption>Actions of {} (gap cells highlighted; provenance in the last column)</caption>\n<thead><tr><th scope=\"col\">ID</th><th scope=\"col\">Section</th><th scope=\"col\">Ref</th><th scope=\"col\">Action</th><th scope=\"col\">Lead</th><th scope=\"col\">Due</th><th scope=\"col\">Due date</th><th scope=\"col\">Evidence</th><th scope=\"col\">Cross-ref</th><th scope=\"col\">Status</th>{}<th scope=\"col\">Gaps</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>",
+        esc(&heading),
+        if extras {
+            "<th scope=\"col\">Other columns</th>"
+        } else {
+            ""
+        }
     );
     for a in &r.actions {
-        action_row(o, r, a, &d);
+        action_row(o, r, a, &d, extras);
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
+fn action_row(o: &mut String, r: &Report, a: &Action, d: &str, extras: bool) {
     let gaps: Vec<&Gap> = r
         .gaps
         .iter()
@@ -560,7 +611,7 @@ fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
         .collect();
     let _ = writeln!(
         o,
-        "<tr id=\"{d}-{}\" data-gaps=\"{}\">{}{}{}{}{}{}{}{}{}{}<td>{}</td><td class=\"src\" data-sort=\"{:06}{:06}\">{}</td></tr>",
+        "<tr id=\"{d}-{}\" data-gaps=\"{}\">{}{}{}{}{}{}{}{}{}{}{}<td>{}</td><td class=\"src\" data-sort=\"{:06}{:06}\">{}</td></tr>",
         esc(&a.id),
         esc(&a.gaps.join(" ")),
         cell("id", "", esc(&a.id), Some(format!("{:06}{:06}", a.table, a.row))),
@@ -573,6 +624,16 @@ fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
         cell("evidence", "", text_or_missing(&a.evidence, "evidence"), None),
         cell("xref", "", text(&a.xref), None),
         cell("status", "", text(&a.status), None),
+        if extras {
+            let kv: Vec<String> = a
+                .extra
+                .iter()
+                .map(|(k, v)| format!("<b>{}</b>: {}", esc(k), esc_lines(v)))
+                .collect();
+            format!("<td class=\"extra\">{}</td>", kv.join("<br>"))
+        } else {
+            String::new()
+        },
         rules.join(" "),
         a.table,
         a.row,

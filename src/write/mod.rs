@@ -15,10 +15,13 @@ pub struct InputError {
     pub error: String,
 }
 
-/// Render reports as pretty JSON: one object for one input, an array for several. Failed inputs
-/// of a batch appear in the array as `{"path": ..., "error": ...}` objects.
-pub fn json(reports: &[Report], errors: &[InputError]) -> serde_json::Result<String> {
-    if reports.len() == 1 && errors.is_empty() {
+/// Render reports as pretty JSON: one report object when `array` is false and there is exactly
+/// one report and no failure; otherwise an array of reports, with `{"path": ..., "error": ...}`
+/// entries for inputs that failed. The binary asks for the array whenever the command line names
+/// a folder, a glob or several inputs, so that the shape depends on the command, not on how
+/// many files a folder happens to hold.
+pub fn json(reports: &[Report], errors: &[InputError], array: bool) -> serde_json::Result<String> {
+    if !array && reports.len() == 1 && errors.is_empty() {
         return serde_json::to_string_pretty(&reports[0]);
     }
     let mut items: Vec<serde_json::Value> = Vec::new();
@@ -31,12 +34,28 @@ pub fn json(reports: &[Report], errors: &[InputError]) -> serde_json::Result<Str
     serde_json::to_string_pretty(&items)
 }
 
-/// One JSON object per action per line, each with `source_path` and `title` of its document.
+/// NDJSON records of one report: first a `document` record (source, title, plans, summary and
+/// the document- and plan-level gaps), then one `action` record per action (the action's fields
+/// with `source_path` and `title`). Every record has `record` and `source_path`, so a document
+/// with no action still has a line.
 pub fn ndjson(report: &Report) -> serde_json::Result<String> {
     let mut out = String::new();
+    let doc = serde_json::json!({
+        "record": "document",
+        "source_path": report.source.path,
+        "title": report.title,
+        "source": report.source,
+        "status": report.status(),
+        "tables": report.tables,
+        "summary": report.summary,
+        "gaps": report.gaps.iter().filter(|g| g.action_id.is_none()).collect::<Vec<_>>(),
+    });
+    out.push_str(&serde_json::to_string(&doc)?);
+    out.push('\n');
     for a in &report.actions {
         let mut v = serde_json::to_value(a)?;
         if let serde_json::Value::Object(map) = &mut v {
+            map.insert("record".into(), "action".into());
             map.insert("source_path".into(), report.source.path.clone().into());
             map.insert("title".into(), report.title.clone().into());
         }
@@ -44,6 +63,12 @@ pub fn ndjson(report: &Report) -> serde_json::Result<String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The NDJSON record of an input that could not be read.
+pub fn ndjson_error(e: &InputError) -> serde_json::Result<String> {
+    let v = serde_json::json!({"record": "error", "source_path": e.path, "error": e.error});
+    Ok(serde_json::to_string(&v)? + "\n")
 }
 
 pub mod github;

@@ -108,9 +108,7 @@ fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
         "artifactLocation".into(),
         json!({ "uri": path_uri(&r.source.path), "index": artifact }),
     );
-    if let Some(region) = region(&g.source) {
-        physical.insert("region".into(), region);
-    }
+    physical.insert("region".into(), region(&g.source));
     let mut location = Map::new();
     location.insert("physicalLocation".into(), Value::Object(physical));
     if let (Some(sheet), Some(cell)) = (&g.source.sheet, &g.source.cell) {
@@ -131,7 +129,10 @@ fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
             .collect::<String>()
     };
     let mut props = Map::new();
-    props.insert("where".into(), json!(g.source.describe()));
+    props.insert(
+        "where".into(),
+        json!(known_position(&g.source).unwrap_or_else(|| "the whole document".into())),
+    );
     if let Some(id) = &g.action_id {
         props.insert("actionId".into(), json!(id));
     }
@@ -144,7 +145,10 @@ fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
     let mut res = json!({
         "ruleId": g.rule,
         "level": level(g.severity),
-        "message": { "text": format!("{} ({})", g.message, g.source.describe()) },
+        "message": { "text": match known_position(&g.source) {
+            Some(w) => format!("{} ({w})", g.message),
+            None => g.message.clone(),
+        } },
         "locations": [Value::Object(location)],
         "partialFingerprints": { "carersExtractGap/v1": fingerprint },
         "properties": Value::Object(props),
@@ -155,12 +159,27 @@ fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
     res
 }
 
-fn region(s: &Source) -> Option<Value> {
+/// Where a source points, in words, or `None` when it points nowhere in particular (a
+/// document-level finding).
+pub fn known_position(s: &Source) -> Option<String> {
+    let d = s.describe();
+    (d != "unknown position").then_some(d)
+}
+
+/// The region of a result. `startLine` is always there (GitHub code scanning needs it to place
+/// a result): the text line when the format has lines, else 1, with the page / sheet / cell in
+/// the region's `properties` (and in the message).
+fn region(s: &Source) -> Value {
     let mut region = Map::new();
-    if let Some(l) = s.line.filter(|&l| l > 0) {
-        region.insert("startLine".into(), json!(l));
-        if let Some(e) = s.line_end.filter(|&e| e >= l) {
-            region.insert("endLine".into(), json!(e));
+    match s.line.filter(|&l| l > 0) {
+        Some(l) => {
+            region.insert("startLine".into(), json!(l));
+            if let Some(e) = s.line_end.filter(|&e| e >= l) {
+                region.insert("endLine".into(), json!(e));
+            }
+        }
+        None => {
+            region.insert("startLine".into(), json!(1));
         }
     }
     let mut props = Map::new();
@@ -185,11 +204,7 @@ fn region(s: &Source) -> Option<Value> {
     if !props.is_empty() {
         region.insert("properties".into(), Value::Object(props));
     }
-    if region.is_empty() {
-        None
-    } else {
-        Some(Value::Object(region))
-    }
+    Value::Object(region)
 }
 
 /// A URI reference for a path: relative paths stay relative (with `/` separators and

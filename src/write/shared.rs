@@ -33,53 +33,11 @@ pub fn gaps_of<'a>(report: &'a Report, action: &Action) -> Vec<&'a Gap> {
         .collect()
 }
 
-/// Completeness counts for a group of actions.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Completeness {
-    /// Number of actions.
-    pub actions: usize,
-    /// Actions with a lead that is not flagged as vague.
-    pub named_lead: usize,
-    /// Actions whose deadline normalised to a date.
-    pub dated_due: usize,
-    /// Actions with evidence.
-    pub evidence: usize,
-}
-
-impl Completeness {
-    /// Add one action.
-    pub fn add(&mut self, a: &Action) {
-        self.actions += 1;
-        if a.lead.as_deref().is_some_and(|l| !l.trim().is_empty())
-            && !a.gaps.iter().any(|g| g == "vague-lead")
-        {
-            self.named_lead += 1;
-        }
-        if a.due_date.is_some() {
-            self.dated_due += 1;
-        }
-        if a.evidence.as_deref().is_some_and(|e| !e.trim().is_empty()) {
-            self.evidence += 1;
-        }
-    }
-
-    /// Share of `n` in the actions, 0 to 100 (0 when there are no actions).
-    pub fn pct(&self, n: usize) -> f64 {
-        if self.actions == 0 {
-            0.0
-        } else {
-            100.0 * n as f64 / self.actions as f64
-        }
-    }
-}
+pub use crate::report::Completeness;
 
 /// Completeness of a whole report.
 pub fn completeness(report: &Report) -> Completeness {
-    let mut c = Completeness::default();
-    for a in &report.actions {
-        c.add(a);
-    }
-    c
+    report.completeness()
 }
 
 /// Completeness per section, in order of first appearance. Actions without a section are
@@ -274,23 +232,8 @@ pub(crate) mod sample {
                 "Plan 2 has no deadline column",
             ),
         ];
-        let mut summary = Summary {
-            tables: 2,
-            actions: 3,
-            with_lead: 2,
-            with_due: 2,
-            with_due_date: 1,
-            with_evidence: 1,
-            with_xref: 1,
-            ..Summary::default()
-        };
-        for g in &gaps {
-            *summary.gaps_by_rule.entry(g.rule.clone()).or_default() += 1;
-            *summary
-                .gaps_by_severity
-                .entry(g.severity.name().to_string())
-                .or_default() += 1;
-        }
+        let tables = plans();
+        let actions = vec![a1, a2, a3];
         Report {
             schema_version: SCHEMA_VERSION,
             source: SourceInfo {
@@ -300,31 +243,35 @@ pub(crate) mod sample {
                 pages: None,
             },
             title: Some("Carers <Strategy> 2008–2011".into()),
-            tables: vec![
-                PlanInfo {
-                    index: 1,
-                    kind: PlanKind::Table,
-                    columns: BTreeMap::new(),
-                    mappings: vec![],
-                    confidence: 0.9,
-                    section: Some("Action plan".into()),
-                    source: Source::line(9),
-                    actions: 2,
-                },
-                PlanInfo {
-                    index: 2,
-                    kind: PlanKind::Table,
-                    columns: BTreeMap::new(),
-                    mappings: vec![],
-                    confidence: 0.8,
-                    section: None,
-                    source: Source::line(30),
-                    actions: 1,
-                },
-            ],
-            actions: vec![a1, a2, a3],
+            tables: tables.clone(),
+            summary: Summary::of(&tables, &actions, &gaps),
+            actions,
             gaps,
-            summary,
         }
+    }
+
+    fn plans() -> Vec<PlanInfo> {
+        vec![
+            PlanInfo {
+                index: 1,
+                kind: PlanKind::Table,
+                columns: BTreeMap::new(),
+                mappings: vec![],
+                confidence: 0.9,
+                section: Some("Action plan".into()),
+                source: Source::line(9),
+                actions: 2,
+            },
+            PlanInfo {
+                index: 2,
+                kind: PlanKind::Table,
+                columns: BTreeMap::new(),
+                mappings: vec![],
+                confidence: 0.8,
+                section: None,
+                source: Source::line(30),
+                actions: 1,
+            },
+        ]
     }
 }

@@ -92,6 +92,38 @@ fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), 
         ws.set_column_width(i as u16, *width)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws)?;
+    Ok(())
+}
+
+/// Print setup: A4 landscape, every column on one page width, the header row repeated on each
+/// page, and the sheet name and page number in the footer.
+fn print_setup(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.4, 0.4, 0.5, 0.5, 0.2, 0.2)
+        .set_footer("&L&A&RPage &P of &N");
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// Write a reference as printed: a whole number ("12") as a number, so that sorting and
+/// filtering work; codes ("2.4", "3a") as text, since 2.10 is not 2.1.
+fn put_ref(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    f: &Format,
+) -> Result<(), XlsxError> {
+    let t = text.trim();
+    match t.parse::<u32>() {
+        Ok(n) if !t.starts_with('0') || t == "0" => {
+            ws.write_number_with_format(row, col, n as f64, f)?;
+        }
+        _ => put(ws, row, col, t, f)?,
+    }
     Ok(())
 }
 
@@ -179,7 +211,7 @@ fn action_row(
     ws.write_number_with_format(row, 2, a.table as f64, &f.wrap)?;
     ws.write_number_with_format(row, 3, a.row as f64, &f.wrap)?;
     put(ws, row, 4, &opt(&a.section), &f.wrap)?;
-    put(ws, row, 5, &opt(&a.reference), &f.wrap)?;
+    put_ref(ws, row, 5, &opt(&a.reference), &f.wrap)?;
     put(ws, row, 6, &opt(&a.objective), &f.wrap)?;
     put(ws, row, 7, &opt(&a.action), fmt("action"))?;
     put(ws, row, 8, &opt(&a.lead), fmt("lead"))?;
@@ -296,6 +328,16 @@ fn gap_row(
     Ok(())
 }
 
+/// First column of the Summary charts, right of the tables.
+const CHART_COL: u16 = 10;
+/// Width of each Summary chart, in pixels.
+const CHART_WIDTH: u32 = 720;
+
+/// Rows of default height (20 pixels) a chart of `height` pixels spans.
+fn chart_rows_spanned(height: u32) -> u32 {
+    height.div_ceil(20)
+}
+
 fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
     let cols: &[(&str, f64)] = &[
@@ -312,7 +354,10 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
     headers(ws, cols, f)?;
     let mut row = 1u32;
     for r in reports {
-        for (section, c) in completeness_by_section(r) {
+        // The whole document first (the figure the text summary and the HTML report print),
+        // then each section.
+        let whole = std::iter::once(("(whole document)".to_string(), r.completeness()));
+        for (section, c) in whole.chain(completeness_by_section(r)) {
             put(ws, row, 0, &r.source.path, &f.wrap)?;
             put(ws, row, 1, &section, &f.wrap)?;
             for (i, n) in [c.actions, c.named_lead, c.dated_due, c.evidence]
@@ -331,6 +376,7 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
         }
     }
     let last_section_row = row - 1;
+    let mut next_free_row = 0u32;
     if last_section_row >= 1 {
         let chart_rows = last_section_row.min(40);
         let mut chart = Chart::new(ChartType::Bar);
@@ -346,8 +392,10 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
                 .set_values(("Summary", 1, 6 + i as u16, chart_rows, 6 + i as u16));
         }
         chart.x_axis().set_num_format("0%");
-        chart.set_width(720).set_height(320 + 18 * chart_rows);
-        ws.insert_chart(1, 10, &chart)?;
+        let height = 320 + 18 * chart_rows;
+        chart.set_width(CHART_WIDTH).set_height(height);
+        ws.insert_chart(1, CHART_COL, &chart)?;
+        next_free_row = 1 + chart_rows_spanned(height) + 2;
     }
 
     // Gaps per rule.
@@ -381,7 +429,11 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
             .set_name("Gaps")
             .set_categories(("Summary", rule_header + 1, 0, row - 1, 0))
             .set_values(("Summary", rule_header + 1, 5, row - 1, 5));
-        ws.insert_chart(rule_header, 10, &chart)?;
+        chart.set_width(CHART_WIDTH).set_height(360);
+        // Below the first chart, two rows clear of the rows it spans. Charts move and size
+        // with their cells, so if a program grows the rows (wrapped text), both charts grow
+        // with them and still do not overlap.
+        ws.insert_chart(rule_header.max(next_free_row), CHART_COL, &chart)?;
     }
     Ok(())
 }
@@ -425,7 +477,12 @@ fn sources_sheet(
         match item {
             Item::Ok(r) => {
                 let (e, w, _) = severity_counts(r);
-                put(ws, row, 1, "ok", &f.wrap)?;
+                let status_fmt = if r.actions.is_empty() {
+                    &f.gap_wrap[0]
+                } else {
+                    &f.wrap
+                };
+                put(ws, row, 1, r.status(), status_fmt)?;
                 put(ws, row, 3, &r.source.format, &f.wrap)?;
                 put(ws, row, 4, r.title.as_deref().unwrap_or(""), &f.wrap)?;
                 if let Some(p) = r.source.pages {
