@@ -430,6 +430,13 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
             if let Some(b) = &baseline {
                 b.filter(&mut r, single);
             }
+            if r.actions.is_empty() && !args.quiet {
+                // Never a silent zero, whatever the output format.
+                eprintln!(
+                    "carers-extract: warning: {}: no action plan found (`carers-extract explain {}` says why)",
+                    r.source.path, r.source.path
+                );
+            }
             if stream {
                 if let Ok(s) = write::ndjson(&r) {
                     emit(s, &mut stdout_broken);

@@ -355,3 +355,196 @@ fn baseline_reports_only_new_gaps_when_rows_move() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16: CI that locates, and valid files when every input fails.
+
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+#[test]
+fn item5_every_sarif_result_has_a_start_line() {
+    let validator = sarif_validator();
+    for file in [
+        "fixtures/office/plan.docx",
+        "fixtures/office/plan.xlsx",
+        "fixtures/pdf/001.pdf",
+        "fixtures/layouts/pipe.md",
+    ] {
+        let out = cli(&root())
+            .args(["check", "--no-config", "--format", "sarif", file])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(validator.is_valid(&v), "{file}");
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{file}");
+        for r in results {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            let line = region["startLine"].as_u64();
+            assert!(line.is_some_and(|l| l >= 1), "{file}: {r}");
+            // Without a text line, the message and the properties say where.
+            if file.ends_with(".pdf") && r["ruleId"] != "no-action-plan" {
+                assert!(region["properties"]["page"].as_u64().is_some(), "{r}");
+                assert!(
+                    r["message"]["text"].as_str().unwrap().contains("page "),
+                    "{r}"
+                );
+            }
+            if file.ends_with(".xlsx") && r["ruleId"] != "no-action-plan" {
+                assert!(region["properties"]["cell"].is_string(), "{r}");
+                assert!(r["message"]["text"].as_str().unwrap().contains('!'), "{r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn item5_github_job_summary() {
+    let d = draft_dir(&[("draft.txt", DRAFT), ("clean.txt", CLEAN)]);
+    let summary = d.path().join("step-summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = cli(d.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "check",
+            "--format",
+            "github",
+            "draft.txt",
+            "clean.txt",
+            "gone.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.starts_with("earlier step\n"), "appended, not replaced");
+    assert!(md.contains("## carers-extract: 3 documents"), "{md}");
+    assert!(md.contains("| `draft.txt` | ok | 3 |"), "{md}");
+    assert!(md.contains("| `gone.txt` | failed: "), "{md}");
+    assert!(md.contains("| `missing-lead` | error | 1 |"), "{md}");
+    assert!(
+        md.contains("- **error** `missing-lead` `draft.txt` (line 7)"),
+        "{md}"
+    );
+    // Without the variable, nothing is written anywhere.
+    let out = cli(d.path())
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["check", "--format", "github", "draft.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn item5_valid_files_when_every_input_fails() {
+    let d = draft_dir(&[("empty.txt", "")]);
+    std::fs::write(d.path().join("broken.pdf"), b"%PDF-1.4 not really").unwrap();
+    // SARIF
+    let out = cli(d.path())
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "-o",
+            "gaps.sarif",
+            "broken.pdf",
+            "empty.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("gaps.sarif")).unwrap())
+            .unwrap();
+    assert!(sarif_validator().is_valid(&v));
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+    // A single input that fails: still a file (the README workflow's upload step needs it).
+    for (name, args) in [
+        ("one.sarif", vec!["check", "-o", "one.sarif", "broken.pdf"]),
+        ("report.html", vec!["-o", "report.html", "broken.pdf"]),
+        ("junit.xml", vec!["check", "-o", "junit.xml", "broken.pdf"]),
+    ] {
+        let out = cli(d.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let text = std::fs::read_to_string(d.path().join(name))
+            .unwrap_or_else(|_| panic!("{name} not written"));
+        assert!(text.contains("broken.pdf"), "{name}");
+        match name {
+            "junit.xml" => {
+                let doc = roxmltree::Document::parse(&text).unwrap();
+                assert_eq!(doc.root_element().attribute("errors"), Some("1"));
+            }
+            "report.html" => assert!(text.contains("failed: ") && text.ends_with("</html>\n")),
+            _ => assert!(sarif_validator().is_valid(&serde_json::from_str(&text).unwrap())),
+        }
+    }
+    // JSON with nothing read still writes nothing (there is no report to give).
+    let out = cli(d.path())
+        .args(["--format", "json", "-o", "x.json", "broken.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.path().join("x.json").exists());
+}
+
+#[test]
+fn item8_baseline_refuses_ndjson_and_says_what_it_hid() {
+    let d = draft_dir(&[("draft.txt", DRAFT)]);
+    let out = cli(d.path())
+        .args(["--format", "ndjson", "-o", "base.ndjson", "draft.txt"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = cli(d.path())
+        .args(["check", "--baseline", "base.ndjson", "draft.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("NDJSON") && err.contains("--format json"),
+        "{err}"
+    );
+    // With a JSON baseline, every output says how many known gaps were hidden.
+    cli(d.path())
+        .args(["--format", "json", "-o", "base.json", "draft.txt"])
+        .assert()
+        .success();
+    let out = cli(d.path())
+        .args(["check", "--baseline", "base.json", "draft.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Gaps: 0 (0 errors, 0 warnings); 2 known gaps hidden by the baseline"),
+        "{text}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("2 known gap(s) hidden by the baseline"),
+        "{err}"
+    );
+    let out = cli(d.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--baseline",
+            "base.json",
+            "draft.txt",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["known_gaps_hidden"], 2);
+}

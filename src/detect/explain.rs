@@ -562,7 +562,11 @@ pub fn no_plan_reason(document: &Document, plans: &[Plan], opts: &Options) -> St
         .iter()
         .filter(|b| matches!(b.kind, BlockKind::Paragraph { .. }))
         .count();
-    format!("{}; {paragraphs} paragraphs of prose", parts.join("; "))
+    format!(
+        "{}; {paragraphs} paragraph{} of prose",
+        parts.join("; "),
+        if paragraphs == 1 { "" } else { "s" }
+    )
 }
 
 #[cfg(test)]
@@ -590,8 +594,9 @@ mod tests {
             title: None,
             pages: None,
             blocks: vec![table(&[
-                &["Priority", "Measure", "Owner"],
-                &["Carers' health", "Fewer carers in crisis", "ICB"],
+                &["Indicator", "Baseline", "Target"],
+                &["Carers assessed", "1200", "1500"],
+                &["Carers in work", "300", "400"],
             ])],
         };
         let opts = Options::default();
@@ -600,12 +605,17 @@ mod tests {
         let why = no_plan_reason(&doc, &plans, &opts);
         assert!(why.starts_with("1 table, none an action plan"), "{why}");
         assert!(why.contains("no action column"), "{why}");
-        assert!(why.contains("Priority | Measure | Owner"), "{why}");
+        assert!(why.contains("Indicator | Baseline | Target"), "{why}");
         let e = explain(&doc, &plans, &opts);
         assert_eq!(e.candidates.len(), 1);
         assert!(!e.candidates[0].taken);
-        let owner = &e.candidates[0].columns[2];
-        assert_eq!(owner.field.as_deref(), Some("lead"));
+        let target = &e.candidates[0].columns[2];
+        assert_eq!(target.field, None);
+        assert!(target
+            .config
+            .as_deref()
+            .unwrap()
+            .ends_with("= [\"Target\"]"));
     }
 
     #[test]

@@ -80,8 +80,11 @@ td.extra{font-size:.9em}
  .controls,nav{display:none!important}
  table{width:100%;max-width:100%}
  thead{display:table-header-group}thead th{position:static;background:var(--head)}
- th,td{padding:.12rem .22rem;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}
+ th,td{padding:.12rem .22rem;overflow-wrap:break-word;hyphens:auto}
+ th button{display:contents}
+ table.actions{table-layout:fixed}table.actions col{width:var(--w)}
  table.actions td,table.actions td.action{min-width:0}
+ table.actions td:first-child{white-space:nowrap}
  .src,.rule{white-space:normal}
  caption{break-after:avoid}
  tr{break-inside:avoid}
@@ -166,7 +169,9 @@ pub fn html(reports: &[Report], failures: &[InputError]) -> String {
         env!("CARGO_PKG_VERSION"),
         if reports.len() + failures.len() > 1 { "s" } else { "" }
     );
-    let multi = reports.len() + failures.len() > 1;
+    // The overview lists failed inputs too, so it is shown whenever there is more than one
+    // input or nothing could be read.
+    let multi = reports.len() + failures.len() > 1 || reports.is_empty();
     o.push_str("<main>\n");
     if multi {
         overview(&mut o, reports, failures);
@@ -522,8 +527,9 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
     );
     let _ = writeln!(
         o,
-        "<table class=\"actions sortable\" id=\"{d}-actions\">\n<caption>Actions of {} (gap cells highlighted; provenance in the last column)</caption>\n<thead><tr><th scope=\"col\">ID</th><th scope=\"col\">Section</th><th scope=\"col\">Ref</th><th scope=\"col\">Action</th><th scope=\"col\">Lead</th><th scope=\"col\">Due</th><th scope=\"col\">Due date</th><th scope=\"col\">Evidence</th><th scope=\"col\">Cross-ref</th><th scope=\"col\">Status</th>{}<th scope=\"col\">Gaps</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>",
+        "<table class=\"actions sortable\" id=\"{d}-actions\">\n<caption>Actions of {} (gap cells highlighted; provenance in the last column)</caption>\n{}<thead><tr><th scope=\"col\">ID</th><th scope=\"col\">Section</th><th scope=\"col\">Ref</th><th scope=\"col\">Action</th><th scope=\"col\">Lead</th><th scope=\"col\">Due</th><th scope=\"col\">Due date</th><th scope=\"col\">Evidence</th><th scope=\"col\">Cross-ref</th><th scope=\"col\">Status</th>{}<th scope=\"col\">Gaps</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>",
         esc(&heading),
+        colgroup(extras),
         if extras {
             "<th scope=\"col\">Other columns</th>"
         } else {
@@ -534,6 +540,41 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
         action_row(o, r, a, &d, extras);
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// Column widths of the actions table when printed (`table-layout: fixed` in the print CSS),
+/// so that all columns fit the page width and none is squeezed to a letter per line.
+fn colgroup(extras: bool) -> String {
+    let mut cols: Vec<(&str, f64)> = vec![
+        ("id", 5.5),
+        ("section", 7.0),
+        ("ref", 3.5),
+        ("action", 20.0),
+        ("lead", 9.0),
+        ("due", 8.0),
+        ("due-date", 6.5),
+        ("evidence", 14.0),
+        ("xref", 7.5),
+        ("status", 5.0),
+    ];
+    if extras {
+        cols[3].1 = 18.0;
+        cols[7].1 = 11.0;
+        cols.push(("extra", 9.0));
+    }
+    cols.push(("gaps", 8.0));
+    cols.push(("source", 6.0));
+    let total: f64 = cols.iter().map(|c| c.1).sum();
+    let mut s = String::from("<colgroup>");
+    for (name, w) in cols {
+        let _ = write!(
+            s,
+            "<col class=\"c-{name}\" style=\"--w:{:.1}%\">",
+            100.0 * w / total
+        );
+    }
+    s.push_str("</colgroup>\n");
+    s
 }
 
 fn action_row(o: &mut String, r: &Report, a: &Action, d: &str, extras: bool) {

@@ -109,13 +109,17 @@ pub fn render_styled(r: &Report, style: Style) -> String {
             )
         );
     } else {
-        let _ = writeln!(
-            s,
-            "Named lead {} · deadline {} (dated {}) · evidence {}",
-            c.percent(c.named_lead),
-            c.percent(c.with_due),
-            c.percent(c.dated_due),
-            c.percent(c.evidence)
+        wrap(
+            &mut s,
+            &format!(
+                "Named lead {} · deadline {} (dated {}) · evidence {}",
+                c.percent(c.named_lead),
+                c.percent(c.with_due),
+                c.percent(c.dated_due),
+                c.percent(c.evidence)
+            ),
+            0,
+            style.width,
         );
     }
     if !r.tables.is_empty() {

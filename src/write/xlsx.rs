@@ -96,6 +96,31 @@ fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), 
     Ok(())
 }
 
+/// Lines a wrapped text needs in a column `width` characters wide (Excel's width unit is about
+/// one digit of the default font; prose averages a little wider).
+fn lines_needed(text: &str, width: f64) -> usize {
+    let per_line = (width * 1.05).max(1.0);
+    text.trim()
+        .split('\n')
+        .map(|l| ((l.chars().count() as f64) / per_line).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Give a row the height its wrapped cells need, so that no program (LibreOffice draws text
+/// over the rows below when the height is left to it) lets text spill out of its cell.
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(f64, &str)]) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(w, t)| lines_needed(t, *w))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (15.0 * lines as f64).min(409.0))?;
+    }
+    Ok(())
+}
+
 /// Print setup: A4 landscape, every column on one page width, the header row repeated on each
 /// page, and the sheet name and page number in the footer.
 fn print_setup(ws: &mut Worksheet) -> Result<(), XlsxError> {
@@ -237,7 +262,31 @@ fn action_row(
     put(ws, row, 17, &a.gaps.join(", "), &f.wrap)?;
     put(ws, row, 18, &a.source.describe(), &f.wrap)?;
     let extra: Vec<String> = a.extra.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-    put(ws, row, 19, &extra.join("\n"), &f.wrap)?;
+    let extra = extra.join("\n");
+    put(ws, row, 19, &extra, &f.wrap)?;
+    let width = |name: &str| {
+        ACTION_COLS
+            .iter()
+            .find(|c| c.0 == name)
+            .map_or(10.0, |c| c.1)
+    };
+    let leads = a.leads.join("; ");
+    fit_row(
+        ws,
+        row,
+        &[
+            (width("Document"), &r.source.path),
+            (width("Section"), a.section.as_deref().unwrap_or("")),
+            (width("Objective"), a.objective.as_deref().unwrap_or("")),
+            (width("Action"), a.action.as_deref().unwrap_or("")),
+            (width("Lead"), a.lead.as_deref().unwrap_or("")),
+            (width("Parties"), &leads),
+            (width("Due"), a.due.as_deref().unwrap_or("")),
+            (width("Evidence"), a.evidence.as_deref().unwrap_or("")),
+            (width("Cross-ref"), a.xref.as_deref().unwrap_or("")),
+            (width("Other columns"), &extra),
+        ],
+    )?;
     Ok(())
 }
 
@@ -325,6 +374,15 @@ fn gap_row(
         &f.wrap,
     )?;
     put(ws, row, 11, g.source.cell.as_deref().unwrap_or(""), &f.wrap)?;
+    fit_row(
+        ws,
+        row,
+        &[
+            (GAP_COLS[0].1, &r.source.path),
+            (GAP_COLS[5].1, &action),
+            (GAP_COLS[6].1, &g.message),
+        ],
+    )?;
     Ok(())
 }
 
@@ -360,6 +418,11 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
         for (section, c) in whole.chain(completeness_by_section(r)) {
             put(ws, row, 0, &r.source.path, &f.wrap)?;
             put(ws, row, 1, &section, &f.wrap)?;
+            fit_row(
+                ws,
+                row,
+                &[(cols[0].1, &r.source.path), (cols[1].1, &section)],
+            )?;
             for (i, n) in [c.actions, c.named_lead, c.dated_due, c.evidence]
                 .into_iter()
                 .enumerate()
@@ -415,6 +478,7 @@ fn summary_sheet(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<
     for (rule, counts) in &by_rule {
         put(ws, row, 0, rule, &f.wrap)?;
         put(ws, row, 1, rule_doc(rule).0, &f.wrap)?;
+        fit_row(ws, row, &[(cols[1].1, rule_doc(rule).0)])?;
         for (i, n) in counts.iter().enumerate() {
             ws.write_number(row, 2 + i as u16, *n as f64)?;
         }
@@ -474,6 +538,15 @@ fn sources_sheet(
     for (i, (path, item)) in items.iter().enumerate() {
         let row = i as u32 + 1;
         put(ws, row, 0, path, &f.wrap)?;
+        let text = match item {
+            Item::Ok(r) => r.title.clone().unwrap_or_default(),
+            Item::Failed(x) => x.error.clone(),
+        };
+        fit_row(
+            ws,
+            row,
+            &[(cols[0].1, path), (cols[2].1, &text), (cols[4].1, &text)],
+        )?;
         match item {
             Item::Ok(r) => {
                 let (e, w, _) = severity_counts(r);
