@@ -116,9 +116,10 @@ pub fn explain_text(report: &Report, e: &Explanation) -> String {
             CandidateKind::Table => format!("Table {}", c.number),
             CandidateKind::List => format!("List {}", c.number),
         };
+        let plural = if c.size == 1 { "" } else { "s" };
         let size = match c.kind {
-            CandidateKind::Table => format!("{} rows", c.size),
-            CandidateKind::List => format!("{} items", c.size),
+            CandidateKind::Table => format!("{} row{plural}", c.size),
+            CandidateKind::List => format!("{} item{plural}", c.size),
         };
         let verdict = if c.taken {
             let plans: Vec<String> = c.plans.iter().map(|p| p.to_string()).collect();

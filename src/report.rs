@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use crate::document::Source;
 
 /// Version of the JSON report schema.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// The full result for one input file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// Version of this schema (`"1.0"`).
+    /// Version of this schema (`"1.1"`).
     pub schema_version: &'static str,
     /// The input file.
     pub source: SourceInfo,
@@ -348,10 +348,9 @@ impl Completeness {
     /// Share of `n` as printed: whole per cent rounded half up (as spreadsheets round), or
     /// "–" when there are no actions.
     pub fn percent(&self, n: usize) -> String {
-        if self.actions == 0 {
-            "–".to_string()
-        } else {
-            format!("{}%", (100 * n + self.actions / 2) / self.actions)
+        match (100 * n + self.actions / 2).checked_div(self.actions) {
+            Some(p) => format!("{p}%"),
+            None => "–".to_string(),
         }
     }
 }

@@ -23,7 +23,7 @@ fn json_for_one_input_array_for_several() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.0");
+    assert_eq!(v["schema_version"], "1.1");
     assert_eq!(v["source"]["format"], "markdown");
     let out = bin()
         .args(["--format", "json"])

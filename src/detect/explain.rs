@@ -344,7 +344,16 @@ fn column_values(t: &Table, plan: &Plan) -> Vec<Vec<String>> {
     let mut out = vec![Vec::new(); width];
     for row in &t.rows {
         for (k, cell) in row.cells.iter().enumerate().take(width) {
-            out[k].push(cell.text.trim().to_string());
+            let text = cell.text.trim();
+            // Header cells (the first and any repeated one) are not content.
+            if plan
+                .columns
+                .iter()
+                .any(|c| c.index == k && c.header == text)
+            {
+                continue;
+            }
+            out[k].push(text.to_string());
         }
     }
     out
@@ -507,32 +516,38 @@ pub fn no_plan_reason(document: &Document, plans: &[Plan], opts: &Options) -> St
     if document.blocks.is_empty() {
         return "the document has no text".into();
     }
-    if !plans.is_empty() {
-        let where_: Vec<String> = plans.iter().map(|p| p.source.describe()).collect();
-        return format!(
-            "{} action-plan header(s) found ({}), but no row under them",
-            plans.len(),
-            where_.join("; ")
-        );
-    }
     let e = explain(document, plans, opts);
     let tables: Vec<&Candidate> = e
         .candidates
         .iter()
-        .filter(|c| c.kind == CandidateKind::Table)
+        .filter(|c| c.kind == CandidateKind::Table && !c.taken)
         .collect();
     let lists: Vec<&Candidate> = e
         .candidates
         .iter()
-        .filter(|c| c.kind == CandidateKind::List)
+        .filter(|c| c.kind == CandidateKind::List && !c.taken)
         .collect();
     let mut parts = Vec::new();
+    if !plans.is_empty() {
+        let mut where_: Vec<String> = plans.iter().map(|p| p.source.describe()).collect();
+        where_.dedup();
+        parts.push(format!(
+            "{} action-plan header{} found ({}) but no row under {}",
+            plans.len(),
+            if plans.len() == 1 { "" } else { "s" },
+            where_.join("; "),
+            if plans.len() == 1 { "it" } else { "them" }
+        ));
+    }
     if tables.is_empty() {
-        parts.push("no tables".to_string());
+        if plans.is_empty() {
+            parts.push("no tables".to_string());
+        }
     } else {
         let mut t = format!(
-            "{} table{}, none an action plan",
+            "{} {}table{}, none an action plan",
             tables.len(),
+            if plans.is_empty() { "" } else { "other " },
             if tables.len() == 1 { "" } else { "s" }
         );
         let shown: Vec<String> = tables
@@ -552,9 +567,10 @@ pub fn no_plan_reason(document: &Document, plans: &[Plan], opts: &Options) -> St
     } else {
         let items: usize = lists.iter().map(|c| c.size).sum();
         parts.push(format!(
-            "{} list{} ({items} items), none reading as a list of actions",
+            "{} list{} ({items} item{}), none reading as a list of actions",
             lists.len(),
-            if lists.len() == 1 { "" } else { "s" }
+            if lists.len() == 1 { "" } else { "s" },
+            if items == 1 { "" } else { "s" }
         ));
     }
     let paragraphs = document

@@ -605,7 +605,7 @@ mod tests {
         use calamine::{Data, Reader, Xlsx};
         let r = sample::report("a.txt");
         let bytes = xlsx(
-            &[r.clone()],
+            std::slice::from_ref(&r),
             &[InputError {
                 path: "0.pdf".into(),
                 error: "no text layer".into(),
