@@ -166,6 +166,17 @@ impl Builder {
         self.columns.iter().position(|c| c.field == Some(f))
     }
 
+    /// The column whose numbers number the rows: the number column, else the first column when
+    /// it is the action column or unmapped.
+    fn numbering_col(&self) -> Option<usize> {
+        self.ref_col.or_else(|| {
+            self.columns
+                .first()
+                .filter(|c| matches!(c.field, None | Some(Field::Action)))
+                .map(|_| 0)
+        })
+    }
+
     fn sim(&self, cell: &str, col: usize) -> f64 {
         if cell.is_empty() {
             return 0.0;
@@ -243,7 +254,14 @@ impl Builder {
                 printed += 1;
             }
         }
-        if printed < width && cells.len() >= 2 && self.wrapped {
+        // A row that prints every labelled column keeps its positions: only the unlabelled
+        // trailing columns are missing, not a separator.
+        let labelled = self
+            .columns
+            .iter()
+            .rposition(|c| !c.header.is_empty())
+            .map_or(width, |p| p + 1);
+        if printed < labelled && cells.len() >= 2 && self.wrapped {
             cells = align(&cells, width, &|c, j| self.sim(c, j));
         }
         cells.resize(width, String::new());
@@ -714,12 +732,17 @@ pub fn plans(
             }
             Some(b) => {
                 let stop = |q: usize| keys[q] == b.key;
+                // Row numbers are read from the number column, or from the first column when it
+                // is the action (numbers fused into it) or unmapped; a first column that holds
+                // something else (objective numbers, codes) does not number the rows.
+                let numbered = b.numbering_col().is_some();
                 let ref_at = |q: usize| {
-                    leading_ref(&all[q]).filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
+                    leading_ref(&all[q])
+                        .filter(|_| numbered && (!all[q][0].is_empty() || b.ref_col.is_none()))
                 };
                 let num_at = |q: usize| {
-                    all[q]
-                        .get(b.ref_col.unwrap_or(0))
+                    b.numbering_col()
+                        .and_then(|k| all[q].get(k))
                         .and_then(|c| c.parse::<u32>().ok())
                 };
                 let next_ref = memo_ref
@@ -737,6 +760,7 @@ pub fn plans(
                 // A repeated header followed by a row numbered 1 starts a new plan.
                 if b.repeated_header
                     && !b.rows.is_empty()
+                    && b.numbering_col().is_some()
                     && leading_ref(cells) == Some(1)
                     && b.last_ref.is_some_and(|n| n > 1)
                 {
@@ -963,8 +987,14 @@ fn header_line_continues(above: &[String], cells: &[String], flagged: bool) -> b
             })
     });
     // Labels in columns the line above left empty, or a mix.
-    let complements = under_label * 2 <= filled.len() && filled.len() >= 1;
-    flagged || continues || complements || !filled.iter().any(|(_, c)| starts_lower(c))
+    let complements = under_label * 2 <= filled.len();
+    // Second words of labels ("Lead" / "Officer", "Timescale /" / "Key Dates"): short pieces
+    // under labels, none in the first column (where a section row would start).
+    let sublabels = under_label == filled.len()
+        && filled
+            .iter()
+            .all(|(k, c)| *k > 0 && c.split_whitespace().count() <= 3);
+    flagged || continues || complements || sublabels
 }
 
 /// Does the header row look like the rows under it (then it is a data row that happens to
@@ -1054,8 +1084,8 @@ fn header_mapping(
         }
         match mapping_at(all, r + lines, &labels, opts, lines, &keys) {
             Ok((score, m)) => {
-                // A further line must make the header better, not just as good.
-                let better = best.as_ref().is_none_or(|(s, _)| score > *s + 0.05);
+                // A further line may not make the header worse.
+                let better = best.as_ref().is_none_or(|(s, _)| score >= *s - 0.01);
                 if better {
                     best = Some((score, m));
                 }
