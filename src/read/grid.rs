@@ -1,0 +1,329 @@
+//! Laying out word-processor tables on their grid, shared by the ODT, RTF and `.doc` readers.
+//!
+//! Those formats describe a table as rows of cells where a cell may span several grid columns
+//! and may continue (vertically merge with) the cell above. [`build_table`] turns that into the
+//! document model's [`Table`] the same way the DOCX reader does:
+//!
+//! * a cell spanning `n` grid columns is followed by `n - 1` empty cells, so column indices stay
+//!   aligned from row to row;
+//! * a vertically merged continuation cell receives the text of the cell above, with
+//!   [`Cell::merged`] set;
+//! * a row that is one cell spanning several columns ("Outcome 2: ...") becomes a row of exactly
+//!   one cell (detection reads it as a section heading);
+//! * rows the format marks as headers keep [`Row::header`]; later rows that repeat a header row
+//!   (or the first row) word for word are marked as headers too (a header repeated after a page
+//!   break in the source).
+
+use crate::document::{Cell, Row, Source, Table};
+
+/// Widest span honoured for one cell, and most cells kept in one row.
+pub const MAX_SPAN: usize = 256;
+
+/// How a cell takes part in a vertical merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VMerge {
+    /// Not merged vertically.
+    #[default]
+    None,
+    /// First cell of a vertically merged region.
+    Restart,
+    /// Continues the region above: shows the value of the cell above.
+    Continue,
+}
+
+/// A cell as a word processor stores it.
+#[derive(Debug, Clone, Default)]
+pub struct GridCell {
+    /// Paragraphs (and flattened nested-table rows) of the cell, one per line.
+    pub lines: Vec<String>,
+    /// Grid columns covered (at least 1).
+    pub span: usize,
+    /// Vertical merge state.
+    pub vmerge: VMerge,
+}
+
+impl GridCell {
+    /// An empty cell spanning one column.
+    pub fn new() -> GridCell {
+        GridCell {
+            lines: Vec::new(),
+            span: 1,
+            vmerge: VMerge::None,
+        }
+    }
+}
+
+/// A row as a word processor stores it.
+#[derive(Debug, Clone, Default)]
+pub struct GridRow {
+    /// Cells left to right.
+    pub cells: Vec<GridCell>,
+    /// The format marks the row as a (repeating) header row.
+    pub header: bool,
+    /// Empty grid columns before the first cell.
+    pub before: usize,
+}
+
+/// Lay the rows out on the grid; `table_index` 0 means a nested table (rows get no source).
+pub fn build_table(rows: Vec<GridRow>, table_index: u32) -> Table {
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    let mut prev_grid: Vec<Cell> = Vec::new();
+    for (i, r) in rows.into_iter().enumerate() {
+        let before = r.before.min(MAX_SPAN);
+        let mut grid: Vec<Cell> = vec![Cell::default(); before];
+        let n_cells = r.cells.len();
+        let first_span = r.cells.first().map_or(1, |c| c.span);
+        for c in r.cells.into_iter().take(MAX_SPAN) {
+            let col = grid.len();
+            let mut cell = Cell::new(c.lines.join("\n"));
+            if c.vmerge == VMerge::Continue {
+                if let Some(above) = prev_grid.get(col) {
+                    cell.text = above.text.clone();
+                    cell.merged = !cell.text.is_empty();
+                }
+            }
+            grid.push(cell);
+            for _ in 1..c.span.clamp(1, MAX_SPAN) {
+                grid.push(Cell::default());
+            }
+        }
+        let source = if table_index > 0 {
+            Source {
+                table: Some(table_index),
+                row: Some(i as u32 + 1),
+                ..Source::default()
+            }
+        } else {
+            Source::default()
+        };
+        let section = n_cells == 1 && first_span > 1 && before == 0;
+        let cells = if section {
+            grid[..1].to_vec()
+        } else {
+            grid.clone()
+        };
+        out.push(Row {
+            cells,
+            source,
+            header: r.header,
+            continuation: false,
+        });
+        prev_grid = grid;
+    }
+    mark_repeated_headers(&mut out);
+    Table {
+        rows: out,
+        wrapped_lines: false,
+    }
+}
+
+/// A later row that repeats a header row (or the first row) word for word is a repeated header.
+pub fn mark_repeated_headers(rows: &mut [Row]) {
+    let texts = |r: &Row| -> Vec<String> { r.cells.iter().map(|c| c.text.clone()).collect() };
+    let header_texts: Vec<Vec<String>> = rows.iter().filter(|r| r.header).map(texts).collect();
+    let first: Option<Vec<String>> = rows.first().map(texts);
+    let mut first_repeated = false;
+    for r in rows.iter_mut().skip(1) {
+        if r.header || r.is_blank() || r.cells.len() < 2 {
+            continue;
+        }
+        let t = texts(r);
+        if header_texts.contains(&t) {
+            r.header = true;
+        } else if first.as_ref() == Some(&t) {
+            r.header = true;
+            first_repeated = true;
+        }
+    }
+    if first_repeated {
+        if let Some(r) = rows.first_mut() {
+            r.header = true;
+        }
+    }
+}
+
+/// A nested table flattened into lines of its containing cell: one line per non-blank row, the
+/// row's non-empty cells joined with ` | ` (as the DOCX reader does).
+pub fn flatten(rows: Vec<GridRow>) -> Vec<String> {
+    build_table(rows, 0)
+        .rows
+        .iter()
+        .filter(|r| !r.is_blank())
+        .map(|r| {
+            r.cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.text.replace('\n', "; "))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect()
+}
+
+/// Spans from cell boundaries: `rows[i]` lists the right edges of row `i`'s cells (in any unit,
+/// increasing). The grid's columns are the union of all edges; each cell spans the grid columns
+/// between its left and right edge. Used where a format stores widths, not spans (RTF `\cellx`,
+/// Word 97 `rgdxaCenter`). Returns, per row, the span of each cell and the empty columns before
+/// the first cell (non-empty `lefts` give each row's left edge).
+pub fn spans_from_edges(rows: &[(i32, Vec<i32>)]) -> Vec<(usize, Vec<usize>)> {
+    // Edges closer than this (in twips, 1/20 pt: about 1 mm) are the same column line.
+    const SNAP: i32 = 60;
+    let mut edges: Vec<i32> = Vec::new();
+    for (left, rights) in rows {
+        edges.push(*left);
+        edges.extend(rights.iter().copied());
+    }
+    edges.sort_unstable();
+    let mut grid: Vec<i32> = Vec::new();
+    for e in edges {
+        if grid.last().is_none_or(|&g| e - g > SNAP) {
+            grid.push(e);
+        }
+        if grid.len() > 4 * MAX_SPAN {
+            break;
+        }
+    }
+    let col_of = |x: i32| -> usize {
+        grid.iter()
+            .enumerate()
+            .min_by_key(|(_, &g)| (g - x).unsigned_abs())
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    };
+    rows.iter()
+        .map(|(left, rights)| {
+            let first = col_of(*left);
+            let mut prev = first;
+            let spans = rights
+                .iter()
+                .map(|&r| {
+                    let c = col_of(r);
+                    let span = c.saturating_sub(prev).max(1);
+                    prev = prev.saturating_add(span);
+                    span
+                })
+                .collect();
+            (first, spans)
+        })
+        .collect()
+}
+
+/// Trim each line, collapse runs of white space, drop empty lines.
+pub fn clean(s: &str) -> String {
+    s.split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str, span: usize, vmerge: VMerge) -> GridCell {
+        GridCell {
+            lines: if text.is_empty() {
+                vec![]
+            } else {
+                vec![text.to_string()]
+            },
+            span,
+            vmerge,
+        }
+    }
+
+    #[test]
+    fn spans_merges_sections_headers() {
+        let rows = vec![
+            GridRow {
+                cells: vec![
+                    cell("Action", 1, VMerge::None),
+                    cell("Lead", 1, VMerge::None),
+                    cell("Due", 1, VMerge::None),
+                ],
+                header: true,
+                before: 0,
+            },
+            GridRow {
+                cells: vec![cell("Outcome 1", 3, VMerge::None)],
+                header: false,
+                before: 0,
+            },
+            GridRow {
+                cells: vec![
+                    cell("Do a", 1, VMerge::None),
+                    cell("HHAS", 1, VMerge::Restart),
+                    cell("2012", 1, VMerge::None),
+                ],
+                header: false,
+                before: 0,
+            },
+            GridRow {
+                cells: vec![
+                    cell("Do b", 1, VMerge::None),
+                    cell("", 1, VMerge::Continue),
+                    cell("2013", 1, VMerge::None),
+                ],
+                header: false,
+                before: 0,
+            },
+            GridRow {
+                cells: vec![
+                    cell("Action", 1, VMerge::None),
+                    cell("Lead", 1, VMerge::None),
+                    cell("Due", 1, VMerge::None),
+                ],
+                header: false,
+                before: 0,
+            },
+            GridRow {
+                cells: vec![cell("wide", 2, VMerge::None)],
+                header: false,
+                before: 1,
+            },
+        ];
+        let t = build_table(rows, 3);
+        assert_eq!(t.rows[1].texts(), vec!["Outcome 1"]);
+        assert_eq!(t.rows[3].texts(), vec!["Do b", "HHAS", "2013"]);
+        assert!(t.rows[3].cells[1].merged);
+        assert!(!t.rows[2].cells[1].merged);
+        assert!(t.rows[4].header);
+        assert_eq!(t.rows[5].texts(), vec!["", "wide", ""]);
+        assert_eq!(t.rows[3].source.table, Some(3));
+        assert_eq!(t.rows[3].source.row, Some(4));
+    }
+
+    #[test]
+    fn edges_to_spans() {
+        // three columns; the second row merges the last two; the third starts one column in
+        let rows = vec![
+            (0, vec![1000, 2000, 3000]),
+            (0, vec![1000, 3010]),
+            (1000, vec![3000]),
+        ];
+        let s = spans_from_edges(&rows);
+        assert_eq!(s[0], (0, vec![1, 1, 1]));
+        assert_eq!(s[1], (0, vec![1, 2]));
+        assert_eq!(s[2], (1, vec![2]));
+        // hostile: decreasing or equal edges still give spans of at least 1
+        let s = spans_from_edges(&[(0, vec![500, 100, 100])]);
+        assert_eq!(s[0].1, vec![2, 1, 1]);
+    }
+
+    #[test]
+    fn nested_tables_flatten() {
+        let rows = vec![
+            GridRow {
+                cells: vec![cell("a", 1, VMerge::None), cell("b", 1, VMerge::None)],
+                ..GridRow::default()
+            },
+            GridRow {
+                cells: vec![cell("c", 1, VMerge::None), cell("", 1, VMerge::None)],
+                ..GridRow::default()
+            },
+        ];
+        assert_eq!(flatten(rows), vec!["a | b", "c"]);
+        assert_eq!(clean("  a   b \n\n c "), "a b\nc");
+    }
+}
