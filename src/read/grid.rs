@@ -208,6 +208,80 @@ pub fn spans_from_edges(rows: &[(i32, Vec<i32>)]) -> Vec<(usize, Vec<usize>)> {
         .collect()
 }
 
+/// A cell of a row whose layout is given by cell boundaries (RTF `\cellx`, Word 97
+/// `sprmTDefTable`) rather than spans.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EdgeCell {
+    /// Right boundary (twips from the margin).
+    pub right: i32,
+    /// Vertical merge state.
+    pub vmerge: VMerge,
+    /// Merged into the cell on its left (horizontal merge continuation).
+    pub hmerge_cont: bool,
+}
+
+/// The definition of such a row: left boundary, header flag, cell boundaries.
+#[derive(Debug, Clone, Default)]
+pub struct EdgeDef {
+    /// Left boundary of the first cell.
+    pub left: i32,
+    /// The format marks the row as a header row.
+    pub header: bool,
+    /// Cells left to right.
+    pub cells: Vec<EdgeCell>,
+}
+
+/// A row read from such a format: the lines of each cell, and the row's definition.
+#[derive(Debug, Clone, Default)]
+pub struct EdgeRow {
+    /// Lines of each cell, left to right.
+    pub cells: Vec<Vec<String>>,
+    /// The row's definition (it may list fewer or more cells than were read).
+    pub def: EdgeDef,
+}
+
+/// Rows with boundary definitions -> grid rows: spans from the boundaries of all the table's
+/// rows ([`spans_from_edges`]), horizontal merges folded into their first cell, vertical
+/// merges kept for [`build_table`].
+pub fn lay_out_edges(rows: Vec<EdgeRow>) -> Vec<GridRow> {
+    let edges: Vec<(i32, Vec<i32>)> = rows
+        .iter()
+        .map(|r| {
+            let mut rights: Vec<i32> = r.def.cells.iter().map(|c| c.right).collect();
+            rights.truncate(r.cells.len().max(1));
+            (r.def.left, rights)
+        })
+        .collect();
+    let spans = spans_from_edges(&edges);
+    rows.into_iter()
+        .zip(spans)
+        .map(|(r, (before, spans))| {
+            let mut out = GridRow {
+                header: r.def.header,
+                before,
+                cells: Vec::new(),
+            };
+            for (k, lines) in r.cells.into_iter().enumerate() {
+                let def = r.def.cells.get(k).copied().unwrap_or_default();
+                let span = spans.get(k).copied().unwrap_or(1);
+                if def.hmerge_cont {
+                    if let Some(prev) = out.cells.last_mut() {
+                        prev.span += span;
+                        prev.lines.extend(lines);
+                        continue;
+                    }
+                }
+                out.cells.push(GridCell {
+                    lines,
+                    span,
+                    vmerge: def.vmerge,
+                });
+            }
+            out
+        })
+        .collect()
+}
+
 /// Trim each line, collapse runs of white space, drop empty lines.
 pub fn clean(s: &str) -> String {
     s.split('\n')

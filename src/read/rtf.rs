@@ -33,7 +33,7 @@ use std::collections::HashMap;
 
 use encoding_rs::Encoding;
 
-use super::grid::{self, GridCell, GridRow, VMerge};
+use super::grid::{self, EdgeCell, EdgeDef, EdgeRow, VMerge};
 use crate::document::{Block, BlockKind, Document, Source};
 use crate::error::{Error, Result};
 use crate::Options;
@@ -116,32 +116,16 @@ struct Group {
     chars: CharProps,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct CellDef {
-    right: i32,
-    vmerge: VMerge,
-    hmerge_first: bool,
-    hmerge_cont: bool,
-}
-
+/// A row definition being read: its boundaries, and the cell whose `\cellx` has not come.
 #[derive(Debug, Clone, Default)]
 struct RowDef {
-    left: i32,
-    header: bool,
-    cells: Vec<CellDef>,
-    /// Properties of the cell whose `\cellx` has not come yet.
-    pending: CellDef,
-}
-
-#[derive(Debug, Default)]
-struct RawRow {
-    cells: Vec<Vec<String>>,
-    def: RowDef,
+    def: EdgeDef,
+    pending: EdgeCell,
 }
 
 #[derive(Debug, Default)]
 struct TableState {
-    rows: Vec<RawRow>,
+    rows: Vec<EdgeRow>,
     /// Finished cells of the current row.
     cells: Vec<Vec<String>>,
     /// Lines of the open cell.
@@ -669,13 +653,13 @@ impl Parser {
             b"trleft" => {
                 let d = self.def_depth();
                 if let Some(def) = self.row_def(d) {
-                    def.left = param.unwrap_or(0);
+                    def.def.left = param.unwrap_or(0);
                 }
             }
             b"trhdr" => {
                 let d = self.def_depth();
                 if let Some(def) = self.row_def(d) {
-                    def.header = param != Some(0);
+                    def.def.header = param != Some(0);
                 }
             }
             b"clvmgf" | b"clvmrg" | b"clmgf" | b"clmrg" => {
@@ -684,8 +668,8 @@ impl Parser {
                     match name {
                         b"clvmgf" => def.pending.vmerge = VMerge::Restart,
                         b"clvmrg" => def.pending.vmerge = VMerge::Continue,
-                        b"clmgf" => def.pending.hmerge_first = true,
-                        _ => def.pending.hmerge_cont = true,
+                        b"clmrg" => def.pending.hmerge_cont = true,
+                        _ => {}
                     }
                 }
             }
@@ -694,8 +678,8 @@ impl Parser {
                 if let Some(def) = self.row_def(d) {
                     let mut c = std::mem::take(&mut def.pending);
                     c.right = param.unwrap_or(0);
-                    if def.cells.len() < MAX_CELL_DEFS {
-                        def.cells.push(c);
+                    if def.def.cells.len() < MAX_CELL_DEFS {
+                        def.def.cells.push(c);
                     }
                 }
             }
@@ -851,7 +835,10 @@ impl Parser {
             if !t.lines.is_empty() {
                 cells.push(std::mem::take(&mut t.lines));
             }
-            t.rows.push(RawRow { cells, def });
+            t.rows.push(EdgeRow {
+                cells,
+                def: def.def,
+            });
         }
     }
 
@@ -869,9 +856,12 @@ impl Parser {
                 .get(self.tables.len())
                 .cloned()
                 .unwrap_or_default();
-            t.rows.push(RawRow { cells, def });
+            t.rows.push(EdgeRow {
+                cells,
+                def: def.def,
+            });
         }
-        let rows = lay_out(t.rows);
+        let rows = grid::lay_out_edges(t.rows);
         if rows.is_empty() {
             return;
         }
@@ -897,47 +887,6 @@ impl Parser {
         }
         self.ensure_depth(0);
     }
-}
-
-/// Rows with their definitions -> grid rows: spans from the `\cellx` boundaries, horizontal
-/// merges folded into their first cell, vertical merges kept for the grid builder.
-fn lay_out(rows: Vec<RawRow>) -> Vec<GridRow> {
-    let edges: Vec<(i32, Vec<i32>)> = rows
-        .iter()
-        .map(|r| {
-            let mut rights: Vec<i32> = r.def.cells.iter().map(|c| c.right).collect();
-            rights.truncate(r.cells.len().max(1));
-            (r.def.left, rights)
-        })
-        .collect();
-    let spans = grid::spans_from_edges(&edges);
-    rows.into_iter()
-        .zip(spans)
-        .map(|(r, (before, spans))| {
-            let mut out = GridRow {
-                header: r.def.header,
-                before,
-                cells: Vec::new(),
-            };
-            for (k, lines) in r.cells.into_iter().enumerate() {
-                let def = r.def.cells.get(k).copied().unwrap_or_default();
-                let span = spans.get(k).copied().unwrap_or(1);
-                if def.hmerge_cont {
-                    if let Some(prev) = out.cells.last_mut() {
-                        prev.span += span;
-                        prev.lines.extend(lines);
-                        continue;
-                    }
-                }
-                out.cells.push(GridCell {
-                    lines,
-                    span,
-                    vmerge: def.vmerge,
-                });
-            }
-            out
-        })
-        .collect()
 }
 
 /// `\backslash word [-]digits [space]` starting at `b[i] == '\\'`: the word (with the
