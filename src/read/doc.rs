@@ -53,9 +53,8 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
     let mut cf = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| corrupt(format!("cannot read the OLE container ({e})")))?;
     let limit = opts.limits.max_input_bytes;
-    let word = stream(&mut cf, "/WordDocument", limit)?.ok_or_else(|| {
-        corrupt("it has no WordDocument stream: it is not a Word document")
-    })?;
+    let word = stream(&mut cf, "/WordDocument", limit)?
+        .ok_or_else(|| corrupt("it has no WordDocument stream: it is not a Word document"))?;
     let fib = Fib::parse(&word)?;
     if fib.encrypted {
         return Err(Error::Encrypted(
@@ -89,7 +88,9 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
         .flatten()
         .and_then(|s| summary_title(&s));
 
-    let clx = fib.slice(&table, 33).ok_or_else(|| corrupt("the piece table is missing"))?;
+    let clx = fib
+        .slice(&table, 33)
+        .ok_or_else(|| corrupt("the piece table is missing"))?;
     let pieces = parse_clx(clx)?;
     let chars = main_text(&word, &pieces, fib.ccp_text);
     let chpx = bte_runs(&table, fib.fc_lcb(12), &word, Kind::Chp);
@@ -226,11 +227,13 @@ fn parse_clx(clx: &[u8]) -> Result<Vec<Piece>> {
     while i < clx.len() {
         match clx[i] {
             0x01 => {
-                let cb = u16_at(clx, i + 1).ok_or_else(|| corrupt("the piece table is cut short"))?;
+                let cb =
+                    u16_at(clx, i + 1).ok_or_else(|| corrupt("the piece table is cut short"))?;
                 i += 3 + cb as usize;
             }
             0x02 => {
-                let lcb = u32_at(clx, i + 1).ok_or_else(|| corrupt("the piece table is cut short"))?
+                let lcb = u32_at(clx, i + 1)
+                    .ok_or_else(|| corrupt("the piece table is cut short"))?
                     as usize;
                 let plc = clx
                     .get(i + 5..(i + 5).saturating_add(lcb))
@@ -288,10 +291,7 @@ fn main_text(word: &[u8], pieces: &[Piece], ccp_text: u32) -> Vec<Ch> {
             let ch = if p.compressed {
                 let fc = p.fc.saturating_add(k);
                 match word.get(fc as usize) {
-                    Some(&b) => Ch {
-                        c: cp1252(b),
-                        fc,
-                    },
+                    Some(&b) => Ch { c: cp1252(b), fc },
                     None => break,
                 }
             } else {
@@ -484,7 +484,10 @@ fn sprms(g: &[u8], mut p: Props) -> Props {
 /// `sprmTDefTable`: cell count, boundaries (`rgdxaCenter`) and per-cell merge flags (TC80).
 fn tdef_table(v: &[u8]) -> Option<EdgeDef> {
     let n = *v.first()? as usize;
-    let centers: Vec<i32> = (0..=n).map_while(|k| i16_at(v, 1 + k * 2)).map(i32::from).collect();
+    let centers: Vec<i32> = (0..=n)
+        .map_while(|k| i16_at(v, 1 + k * 2))
+        .map(i32::from)
+        .collect();
     if centers.len() < 2 {
         return None;
     }

@@ -255,7 +255,18 @@ pub fn lay_out_edges(rows: Vec<EdgeRow>) -> Vec<GridRow> {
     let spans = spans_from_edges(&edges);
     rows.into_iter()
         .zip(spans)
-        .map(|(r, (before, spans))| {
+        .map(|(mut r, (before, spans))| {
+            // Empty cells past the ones the row defines cannot be placed on the grid (writers
+            // emit stray cell marks after nested tables): drop them.
+            let defined = r.def.cells.len();
+            while defined > 0
+                && r.cells.len() > defined
+                && r.cells
+                    .last()
+                    .is_some_and(|c| c.iter().all(|l| l.trim().is_empty()))
+            {
+                r.cells.pop();
+            }
             let mut out = GridRow {
                 header: r.def.header,
                 before,
