@@ -103,12 +103,14 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
         tables: Vec::new(),
         paragraph_index: 0,
         table_index: 0,
+        cells: grid::CellBudget::default(),
         title_style_text: None,
         styles,
         lists,
         counters: HashMap::new(),
     };
     b.run(&chars, &chpx, &papx);
+    b.cells.check(FORMAT)?;
     let title = title.or(b.title_style_text.take());
     Ok(Document {
         title,
@@ -673,6 +675,8 @@ struct Builder {
     tables: Vec<TableState>,
     paragraph_index: u32,
     table_index: u32,
+    /// Cells produced by the tables so far.
+    cells: grid::CellBudget,
     title_style_text: Option<String>,
     styles: Vec<Option<Style>>,
     lists: Lists,
@@ -885,10 +889,10 @@ impl Builder {
             return;
         }
         if let Some(parent) = self.tables.last_mut() {
-            parent.lines.extend(grid::flatten(rows));
+            parent.lines.extend(grid::flatten(rows, &mut self.cells));
         } else {
             self.table_index += 1;
-            let table = grid::build_table(rows, self.table_index);
+            let table = grid::build_table(rows, self.table_index, &mut self.cells);
             self.blocks.push(Block {
                 kind: BlockKind::Table(table),
                 source: Source {

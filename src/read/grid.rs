@@ -16,8 +16,42 @@
 
 use crate::document::{Cell, Row, Source, Table};
 
-/// Widest span honoured for one cell, and most cells kept in one row.
+/// Widest span honoured for one cell, and most grid columns kept in one row.
 pub const MAX_SPAN: usize = 256;
+/// Most cells (spans laid out) the tables of one document may hold, as many as the
+/// spreadsheet reader accepts in one sheet.
+pub const MAX_CELLS: usize = super::sheet::MAX_CELLS as usize;
+
+/// Counts the cells a document's tables produce against [`MAX_CELLS`]: a few bytes of input
+/// can ask for many cells (spans, repeats), so readers stop and refuse the file when it runs
+/// out.
+#[derive(Debug, Default)]
+pub struct CellBudget {
+    used: usize,
+}
+
+impl CellBudget {
+    /// Count `n` more cells; false once the budget is spent.
+    pub fn spend(&mut self, n: usize) -> bool {
+        self.used = self.used.saturating_add(n);
+        self.used <= MAX_CELLS
+    }
+
+    /// True once more cells were asked for than the budget allows.
+    pub fn exceeded(&self) -> bool {
+        self.used > MAX_CELLS
+    }
+
+    /// `Err` with a message naming the format once the budget is spent.
+    pub fn check(&self, format: &str) -> crate::error::Result<()> {
+        if self.exceeded() {
+            return Err(crate::error::Error::Limit(format!(
+                "{format} file refused: its tables hold more than {MAX_CELLS} cells"
+            )));
+        }
+        Ok(())
+    }
+}
 
 /// How a cell takes part in a vertical merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,16 +99,23 @@ pub struct GridRow {
 }
 
 /// Lay the rows out on the grid; `table_index` 0 means a nested table (rows get no source).
-pub fn build_table(rows: Vec<GridRow>, table_index: u32) -> Table {
-    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+/// Rows stop being added once `budget` is spent (the reader then refuses the file).
+pub fn build_table(rows: Vec<GridRow>, table_index: u32, budget: &mut CellBudget) -> Table {
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len().min(4096));
     let mut prev_grid: Vec<Cell> = Vec::new();
     for (i, r) in rows.into_iter().enumerate() {
+        if budget.exceeded() {
+            break;
+        }
         let before = r.before.min(MAX_SPAN);
         let mut grid: Vec<Cell> = vec![Cell::default(); before];
         let n_cells = r.cells.len();
         let first_span = r.cells.first().map_or(1, |c| c.span);
-        for c in r.cells.into_iter().take(MAX_SPAN) {
+        for c in r.cells.into_iter() {
             let col = grid.len();
+            if col >= MAX_SPAN {
+                break;
+            }
             let mut cell = Cell::new(c.lines.join("\n"));
             if c.vmerge == VMerge::Continue {
                 if let Some(above) = prev_grid.get(col) {
@@ -83,10 +124,10 @@ pub fn build_table(rows: Vec<GridRow>, table_index: u32) -> Table {
                 }
             }
             grid.push(cell);
-            for _ in 1..c.span.clamp(1, MAX_SPAN) {
-                grid.push(Cell::default());
-            }
+            let pad = c.span.clamp(1, MAX_SPAN) - 1;
+            grid.resize(grid.len() + pad.min(MAX_SPAN - col - 1), Cell::default());
         }
+        budget.spend(grid.len());
         let source = if table_index > 0 {
             Source {
                 table: Some(table_index),
@@ -144,8 +185,8 @@ pub fn mark_repeated_headers(rows: &mut [Row]) {
 
 /// A nested table flattened into lines of its containing cell: one line per non-blank row, the
 /// row's non-empty cells joined with ` | ` (as the DOCX reader does).
-pub fn flatten(rows: Vec<GridRow>) -> Vec<String> {
-    build_table(rows, 0)
+pub fn flatten(rows: Vec<GridRow>, budget: &mut CellBudget) -> Vec<String> {
+    build_table(rows, 0, budget)
         .rows
         .iter()
         .filter(|r| !r.is_blank())
@@ -368,7 +409,7 @@ mod tests {
                 before: 1,
             },
         ];
-        let t = build_table(rows, 3);
+        let t = build_table(rows, 3, &mut CellBudget::default());
         assert_eq!(t.rows[1].texts(), vec!["Outcome 1"]);
         assert_eq!(t.rows[3].texts(), vec!["Do b", "HHAS", "2013"]);
         assert!(t.rows[3].cells[1].merged);
@@ -377,6 +418,32 @@ mod tests {
         assert_eq!(t.rows[5].texts(), vec!["", "wide", ""]);
         assert_eq!(t.rows[3].source.table, Some(3));
         assert_eq!(t.rows[3].source.row, Some(4));
+    }
+
+    #[test]
+    fn wide_spans_and_the_cell_budget() {
+        let wide = || GridRow {
+            cells: (0..300)
+                .map(|_| GridCell {
+                    lines: vec!["x".into()],
+                    span: 1000,
+                    vmerge: VMerge::None,
+                })
+                .collect(),
+            ..GridRow::default()
+        };
+        let mut b = CellBudget::default();
+        let t = build_table(vec![wide(), wide()], 1, &mut b);
+        assert!(t.rows.iter().all(|r| r.cells.len() == MAX_SPAN));
+        assert!(b.check("X").is_ok());
+        let rows: Vec<GridRow> = (0..MAX_CELLS / MAX_SPAN + 2).map(|_| wide()).collect();
+        let t = build_table(rows, 1, &mut b);
+        assert!(t.rows.len() <= MAX_CELLS / MAX_SPAN + 1);
+        assert!(b
+            .check("X")
+            .unwrap_err()
+            .to_string()
+            .contains("X file refused"));
     }
 
     #[test]
@@ -408,7 +475,10 @@ mod tests {
                 ..GridRow::default()
             },
         ];
-        assert_eq!(flatten(rows), vec!["a | b", "c"]);
+        assert_eq!(
+            flatten(rows, &mut CellBudget::default()),
+            vec!["a | b", "c"]
+        );
         assert_eq!(clean("  a   b \n\n c "), "a b\nc");
     }
 }

@@ -249,6 +249,8 @@ struct Body<'s> {
     tables: Vec<TableB>,
     paragraph_index: u32,
     table_index: u32,
+    /// Cells produced by the tables so far.
+    cells: grid::CellBudget,
     /// The list style being defined.
     cur_list_style: Option<String>,
 }
@@ -286,6 +288,7 @@ impl<'s> Body<'s> {
             tables: Vec::new(),
             paragraph_index: 0,
             table_index: 0,
+            cells: grid::CellBudget::default(),
             cur_list_style: None,
         }
     }
@@ -318,7 +321,10 @@ impl<'s> Body<'s> {
                         self.start(&e, true);
                     }
                 }
-                Event::End(e) => self.end(e.name().as_ref()),
+                Event::End(e) => {
+                    self.end(e.name().as_ref());
+                    self.cells.check(FORMAT)?;
+                }
                 Event::Text(t) => {
                     if let Some(p) = self.para.as_mut() {
                         match t.unescape() {
@@ -344,7 +350,7 @@ impl<'s> Body<'s> {
         while !self.tables.is_empty() {
             self.end(b"table:table");
         }
-        Ok(())
+        self.cells.check(FORMAT)
     }
 
     fn push_text(&mut self, s: &str) {
@@ -677,6 +683,10 @@ impl<'s> Body<'s> {
                 if let Some(t) = self.tables.last_mut() {
                     if let Some(r) = t.row.take() {
                         for _ in 0..t.row_repeat.max(1) {
+                            // rows waiting to be laid out count too (repeats amplify)
+                            if !self.cells.spend(r.cells.len()) {
+                                break;
+                            }
                             t.rows.push(r.clone());
                         }
                     }
@@ -705,7 +715,7 @@ impl<'s> Body<'s> {
                 }
                 if self.tables.is_empty() {
                     self.table_index += 1;
-                    let table = grid::build_table(t.rows, self.table_index);
+                    let table = grid::build_table(t.rows, self.table_index, &mut self.cells);
                     self.blocks.push(Block {
                         kind: BlockKind::Table(table),
                         source: Source {
@@ -714,7 +724,7 @@ impl<'s> Body<'s> {
                         },
                     });
                 } else {
-                    let lines = grid::flatten(t.rows);
+                    let lines = grid::flatten(t.rows, &mut self.cells);
                     if let Some(c) = self.current_cell() {
                         c.lines.extend(lines);
                     }
@@ -808,4 +818,168 @@ fn format_number(v: u32, fmt: &str) -> String {
         _ => "decimal",
     };
     super::docx::format_number(v, ooxml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    fn odt(styles: &str, auto: &str, body: &str) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("mimetype", stored).unwrap();
+        w.write_all(b"application/vnd.oasis.opendocument.text")
+            .unwrap();
+        w.start_file("styles.xml", stored).unwrap();
+        write!(w, "<office:document-styles><office:styles>{styles}</office:styles></office:document-styles>").unwrap();
+        w.start_file("content.xml", stored).unwrap();
+        write!(
+            w,
+            "<office:document-content><office:automatic-styles>{auto}</office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"
+        )
+        .unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    fn kinds(d: &Document) -> Vec<String> {
+        d.blocks.iter().map(|b| format!("{:?}", b.kind)).collect()
+    }
+
+    #[test]
+    fn headings_lists_and_text() {
+        let styles = r#"<style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" style:default-outline-level="2"/>
+            <style:style style:name="Titel" style:display-name="Title" style:family="paragraph"/>
+            <text:list-style style:name="Num"><text:list-level-style-number text:level="1" style:num-format="1" style:num-suffix="."/><text:list-level-style-number text:level="2" style:num-format="a" style:num-prefix="(" style:num-suffix=")"/></text:list-style>
+            <text:list-style style:name="Dots"><text:list-level-style-bullet text:level="1" text:bullet-char="&#xF0B7;"/></text:list-style>
+            <text:list-style style:name="Roman"><text:list-level-style-number text:level="1" style:num-format="I" style:num-suffix="." text:start-value="3"/></text:list-style>"#;
+        let auto = r#"<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Heading_20_2"/>"#;
+        let body = r#"<text:p text:style-name="Titel">The  <text:span>Title</text:span></text:p>
+            <text:p text:style-name="P1">Styled heading</text:p>
+            <text:h text:outline-level="3">Outline <text:s text:c="2"/>three</text:h>
+            <text:p/>
+            <text:list text:style-name="Num">
+              <text:list-item><text:p>One</text:p><text:p>continuation paragraph</text:p></text:list-item>
+              <text:list-item><text:p>Two</text:p>
+                <text:list><text:list-item><text:p>Two a</text:p></text:list-item><text:list-item><text:p>Two b</text:p></text:list-item></text:list>
+              </text:list-item>
+            </text:list>
+            <text:p>Between<text:line-break/>lines<text:tab/>tabbed<office:annotation><text:p>COMMENT</text:p></office:annotation><text:note><text:note-body><text:p>NOTE</text:p></text:note-body></text:note></text:p>
+            <text:list text:style-name="Num" text:continue-numbering="true"><text:list-item><text:p>Three</text:p></text:list-item></text:list>
+            <text:list text:style-name="Num"><text:list-item><text:p>Restarted</text:p></text:list-item></text:list>
+            <text:list text:style-name="Dots"><text:list-item><text:p>Dot</text:p></text:list-item><text:list-header><text:p>Unlabelled</text:p></text:list-header></text:list>
+            <text:list text:style-name="Roman"><text:list-item><text:p>Third</text:p></text:list-item></text:list>
+            <text:tracked-changes><text:changed-region><text:deletion><text:p>DELETED</text:p></text:deletion></text:changed-region></text:tracked-changes>
+            <text:section text:display="none"><text:p>HIDDEN</text:p></text:section>
+            <draw:frame><draw:text-box><text:p>BOX</text:p></draw:text-box></draw:frame>"#;
+        let d = read(&odt(styles, auto, body), &Options::default()).unwrap();
+        let k = kinds(&d);
+        assert_eq!(d.title.as_deref(), Some("The Title"));
+        let want = [
+            "Heading { level: 1, text: \"The Title\" }",
+            "Heading { level: 2, text: \"Styled heading\" }",
+            "Heading { level: 3, text: \"Outline three\" }",
+            "ListItem { text: \"One\", marker: \"1.\", level: 1 }",
+            "Paragraph { text: \"continuation paragraph\" }",
+            "ListItem { text: \"Two\", marker: \"2.\", level: 1 }",
+            "ListItem { text: \"Two a\", marker: \"(a)\", level: 2 }",
+            "ListItem { text: \"Two b\", marker: \"(b)\", level: 2 }",
+            "Paragraph { text: \"Between\\nlines tabbed\" }",
+            "ListItem { text: \"Three\", marker: \"3.\", level: 1 }",
+            "ListItem { text: \"Restarted\", marker: \"1.\", level: 1 }",
+            "ListItem { text: \"Dot\", marker: \"•\", level: 1 }",
+            "Paragraph { text: \"Unlabelled\" }",
+            "ListItem { text: \"Third\", marker: \"III.\", level: 1 }",
+        ];
+        assert_eq!(k, want);
+        assert_eq!(
+            d.blocks[3].source.paragraph,
+            Some(5),
+            "empty paragraph counted"
+        );
+        let all = k.join(" ");
+        for hidden in ["COMMENT", "NOTE", "DELETED", "HIDDEN", "BOX"] {
+            assert!(!all.contains(hidden), "{hidden}");
+        }
+    }
+
+    #[test]
+    fn tables_spans_covered_cells_nesting() {
+        let cell = |t: &str| format!("<table:table-cell><text:p>{t}</text:p></table:table-cell>");
+        let body = format!(
+            r#"<table:table><table:table-column table:number-columns-repeated="3"/>
+            <table:table-header-rows><table:table-row>{}{}{}</table:table-row></table:table-header-rows>
+            <table:table-row><table:table-cell table:number-columns-spanned="3"><text:p>Outcome 1</text:p></table:table-cell><table:covered-table-cell table:number-columns-repeated="2"/></table:table-row>
+            <table:table-row>{}<table:table-cell table:number-rows-spanned="2" table:number-columns-spanned="2"><text:p>HHAS</text:p><text:list><text:list-item><text:p>also ICB</text:p></text:list-item></text:list></table:table-cell><table:covered-table-cell/></table:table-row>
+            <table:table-row>{}<table:covered-table-cell table:number-columns-repeated="2"/></table:table-row>
+            <table:table-row>{}<table:table-cell><table:table><table:table-row>{}{}</table:table-row><table:table-row>{}</table:table-row></table:table></table:table-cell>{}</table:table-row>
+            <table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3"><text:p>x</text:p></table:table-cell></table:table-row>
+            </table:table><text:p>After</text:p>"#,
+            cell("Action"),
+            cell("Lead"),
+            cell("Due"),
+            cell("Do a"),
+            cell("Do b"),
+            cell("Nested"),
+            cell("a"),
+            cell("b"),
+            cell("c"),
+            cell("2015"),
+        );
+        let d = read(&odt("", "", &body), &Options::default()).unwrap();
+        let t = d.tables().next().unwrap();
+        let rows: Vec<Vec<&str>> = t.rows.iter().map(|r| r.texts()).collect();
+        assert_eq!(rows[0], vec!["Action", "Lead", "Due"]);
+        assert!(t.rows[0].header && !t.rows[1].header);
+        assert_eq!(rows[1], vec!["Outcome 1"]);
+        assert_eq!(rows[2], vec!["Do a", "HHAS\n• also ICB", ""]);
+        assert_eq!(rows[3], vec!["Do b", "HHAS\n• also ICB", ""]);
+        assert!(t.rows[3].cells[1].merged && !t.rows[3].cells[2].merged);
+        assert_eq!(rows[4], vec!["Nested", "a | b\nc", "2015"]);
+        assert_eq!(rows[5], vec!["x", "x", "x"]);
+        assert_eq!(rows[6], vec!["x", "x", "x"]);
+        assert_eq!(t.rows[6].source.row, Some(7));
+        assert!(matches!(&d.blocks[1].kind, BlockKind::Paragraph { text } if text == "After"));
+    }
+
+    #[test]
+    fn bad_containers() {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file("foo.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"hi").unwrap();
+        let z = w.finish().unwrap().into_inner();
+        let e = read(&z, &Options::default()).unwrap_err();
+        assert!(e.to_string().contains("no content.xml"), "{e}");
+        let good = odt("", "", "<text:p>hello</text:p>");
+        assert!(matches!(
+            read(&good[..good.len() / 2], &Options::default()),
+            Err(Error::Corrupt { .. })
+        ));
+        let bad_xml = odt("", "", "<text:p>x</text:h>");
+        assert!(matches!(
+            read(&bad_xml, &Options::default()),
+            Err(Error::Corrupt { .. })
+        ));
+        let deep = odt(
+            "",
+            "",
+            &format!(
+                "{}deep{}",
+                "<table:table><table:table-row><table:table-cell>".repeat(5000),
+                "</table:table-cell></table:table-row></table:table>".repeat(5000)
+            ),
+        );
+        assert!(read(&deep, &Options::default()).is_ok());
+        let wide = odt(
+            "",
+            "",
+            r#"<table:table><table:table-row table:number-rows-repeated="1000000000"><table:table-cell table:number-columns-repeated="1000000000" table:number-columns-spanned="99999"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#,
+        );
+        let d = read(&wide, &Options::default()).unwrap();
+        let t = d.tables().next().unwrap();
+        assert!(t.rows.len() <= MAX_REPEAT as usize);
+        assert!(t.rows[0].cells.len() <= grid::MAX_SPAN * grid::MAX_SPAN);
+    }
 }

@@ -58,6 +58,7 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
     let mut p = Parser::new();
     p.run(&bytes[start..])?;
     p.finish();
+    p.cells.check("RTF")?;
     let title = p.info_title.take().or(p.title_style_text.take());
     Ok(Document {
         title,
@@ -166,6 +167,8 @@ struct Parser {
     blocks: Vec<Block>,
     paragraph_index: u32,
     table_index: u32,
+    /// Cells produced by the tables so far.
+    cells: grid::CellBudget,
     high_surrogate: Option<u16>,
 }
 
@@ -197,6 +200,7 @@ impl Parser {
             blocks: Vec::new(),
             paragraph_index: 0,
             table_index: 0,
+            cells: grid::CellBudget::default(),
             high_surrogate: None,
         }
     }
@@ -257,6 +261,7 @@ impl Parser {
                     self.flush_pending();
                     self.skip_chars = 0;
                     i += 1;
+                    self.cells.check("RTF")?;
                     if self.groups.len() > 1 {
                         self.end_group();
                     } else {
@@ -866,10 +871,10 @@ impl Parser {
             return;
         }
         if let Some(parent) = self.tables.last_mut() {
-            parent.lines.extend(grid::flatten(rows));
+            parent.lines.extend(grid::flatten(rows, &mut self.cells));
         } else {
             self.table_index += 1;
-            let table = grid::build_table(rows, self.table_index);
+            let table = grid::build_table(rows, self.table_index, &mut self.cells);
             self.blocks.push(Block {
                 kind: BlockKind::Table(table),
                 source: Source {
@@ -999,4 +1004,152 @@ pub(crate) fn codepage_encoding(cp: i32) -> Option<&'static Encoding> {
         65001 => encoding_rs::UTF_8,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(rtf: &str) -> Document {
+        read(rtf.as_bytes(), &Options::default()).unwrap()
+    }
+
+    fn kinds(d: &Document) -> Vec<String> {
+        d.blocks.iter().map(|b| format!("{:?}", b.kind)).collect()
+    }
+
+    #[test]
+    fn text_encodings_and_symbols() {
+        let d = doc(
+            r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fnil\fcharset0 Arial;}{\f1\fnil\fcharset204 Arial Cyr;}{\f2\fnil\fcharset2 Symbol;}}
+{\info{\title The {\i plan} title}{\author Nobody}}
+Caf\'e9 \emdash  \ldblquote quoted\rdblquote\tab x\~y\_z opt\-hyph {\f1 \'cf\'f0\'e8}\par
+\uc1\u8364?uro and \u-10179?\u-8704? wide \uc0\u8220 no-skip\u8221\par
+{\v hidden }{\deleted gone }kept {\*\unknown dest }{\field{\*\fldinst PAGE}{\fldrslt 7}}\par
+{\pict\pngblip 89504e47}{\object{\*\objdata 0102}}\bin4 {}{}after bin\par
+}",
+        );
+        assert_eq!(d.title.as_deref(), Some("The plan title"));
+        let k = kinds(&d);
+        assert!(k[0].contains("Café — “quoted” x y-z opthyph При"), "{k:?}");
+        assert!(k[1].contains("€uro and 😀 wide “no-skip”"), "{k:?}");
+        assert!(k[2].contains("text: \"kept 7\""), "{k:?}");
+        assert!(k[3].contains("text: \"after bin\""), "{k:?}");
+    }
+
+    #[test]
+    fn headings_lists_and_paragraph_sources() {
+        let d = doc(
+            r"{\rtf1{\stylesheet{\s0 Normal;}{\s1\outlinelevel0 heading 1;}{\s2 Heading 2;}{\s5 Title;}{\*\cs10 Heading 9 Char;}}
+\pard\s5 My Title\par
+\pard\s1 Chapter\par
+\pard\par
+\pard\s2 Section\par
+\pard\outlinelevel2 Outline three\par
+\pard{\listtext\pard\plain 1.\tab}\ls1\ilvl0 First\par
+\pard{\listtext\pard\plain \f2\'b7\tab}\ls2 Bullet\par
+\pard{\pntext\f3 a)\tab}Old style\par
+\pard\ls3 No marker text\par
+\pard\s10 Char style number is not a paragraph style\par
+}",
+        );
+        let k = kinds(&d);
+        assert!(
+            k[0].contains("Heading { level: 1, text: \"My Title\""),
+            "{k:?}"
+        );
+        assert_eq!(d.title.as_deref(), Some("My Title"));
+        assert!(
+            k[1].contains("Heading { level: 1, text: \"Chapter\""),
+            "{k:?}"
+        );
+        assert!(
+            k[2].contains("Heading { level: 2, text: \"Section\""),
+            "{k:?}"
+        );
+        assert!(
+            k[3].contains("Heading { level: 3, text: \"Outline three\""),
+            "{k:?}"
+        );
+        assert!(k[4].contains("text: \"First\", marker: \"1.\""), "{k:?}");
+        assert!(k[5].contains("text: \"Bullet\", marker: \"•\""), "{k:?}");
+        assert!(
+            k[6].contains("text: \"Old style\", marker: \"a)\""),
+            "{k:?}"
+        );
+        assert!(
+            k[7].contains("text: \"No marker text\", marker: \"•\""),
+            "{k:?}"
+        );
+        assert!(k[8].starts_with("Paragraph"), "{k:?}");
+        assert_eq!(
+            d.blocks[2].source.paragraph,
+            Some(4),
+            "empty paragraphs count"
+        );
+    }
+
+    #[test]
+    fn tables_spans_merges_nesting() {
+        let d = doc(r"{\rtf1
+Intro\par
+\trowd\trhdr\trleft0\cellx2000\cellx4000\cellx6000
+\pard\intbl Action\cell Lead\cell Due\cell\row
+\trowd\trleft0\cellx6000
+\pard\intbl Outcome 1\cell\row
+\trowd\trleft0\cellx2000\clvmgf\cellx4000\cellx6000
+\pard\intbl Do a\par {\listtext \'95\tab}\ls1 detail\cell\pard\intbl HHAS\cell 2012\cell\row
+\trowd\trleft0\cellx2000\clvmrg\cellx4000\cellx6000
+\pard\intbl Do b\cell\cell 2013\cell\row
+\trowd\trleft0\clmgf\cellx2000\clmrg\cellx4000\cellx6000
+\pard\intbl Wide\cell\cell 2014\cell\row
+\trowd\trleft0\cellx2000\cellx4000\cellx6000
+\pard\intbl Nested\par
+\pard\intbl\itap2 a\nestcell b\nestcell{\*\nesttableprops\trowd\cellx1000\cellx2000\nestrow}{\nonesttables\par}
+\pard\intbl\itap2 c\nestcell\nestcell{\*\nesttableprops\trowd\cellx1000\cellx2000\nestrow}{\nonesttables\par}
+\pard\intbl\itap1 tail\cell ICB\cell 2015\cell\row
+\pard After\par
+}");
+        let k = kinds(&d);
+        assert!(k[0].contains("Intro") && k[2].contains("After"), "{k:?}");
+        let t = d.tables().next().unwrap();
+        let rows: Vec<Vec<&str>> = t.rows.iter().map(|r| r.texts()).collect();
+        assert_eq!(rows[0], vec!["Action", "Lead", "Due"]);
+        assert!(t.rows[0].header);
+        assert_eq!(rows[1], vec!["Outcome 1"], "a cell spanning the row");
+        assert_eq!(rows[2], vec!["Do a\n• detail", "HHAS", "2012"]);
+        assert_eq!(rows[3], vec!["Do b", "HHAS", "2013"]);
+        assert!(t.rows[3].cells[1].merged);
+        assert_eq!(rows[4], vec!["Wide", "", "2014"], "horizontal merge");
+        assert_eq!(rows[5], vec!["Nested\na | b\nc\ntail", "ICB", "2015"]);
+        assert_eq!(t.rows[5].source.row, Some(6));
+        assert_eq!(d.blocks[1].source.table, Some(1));
+    }
+
+    #[test]
+    fn hostile_input() {
+        let deep = format!("{{\\rtf1 {}x{}}}", "{".repeat(100_000), "}".repeat(100_000));
+        assert!(matches!(
+            read(deep.as_bytes(), &Options::default()),
+            Err(Error::Limit(_))
+        ));
+        // cut short anywhere: no panic, text so far kept
+        let full =
+            br"{\rtf1{\fonttbl{\f0 A;}}\trowd\cellx100\pard\intbl a\cell b\'e9\u1234?\bin99999 ";
+        for n in 0..full.len() {
+            let _ = read(&full[..n], &Options::default());
+        }
+        let d = read(br"{\rtf1 unclosed {\b bold", &Options::default()).unwrap();
+        assert!(kinds(&d)[0].contains("unclosed bold"));
+        assert!(matches!(
+            read(b"not rtf", &Options::default()),
+            Err(Error::Corrupt { .. })
+        ));
+        // huge numbers are clamped, many cellx are capped
+        let many = format!(
+            "{{\\rtf1\\trowd{}\\pard\\intbl x\\cell\\row\\u99999999999 }}",
+            "\\cellx99999999999".repeat(5000)
+        );
+        assert!(read(many.as_bytes(), &Options::default()).is_ok());
+    }
 }
