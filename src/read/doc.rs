@@ -961,3 +961,146 @@ fn summary_title(s: &[u8]) -> Option<String> {
         .join(" ");
     (!t.is_empty()).then_some(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sprms_and_row_definitions() {
+        // in table, row end, itap 1, outline 2, list 3 level 1, header row
+        let mut g = vec![0x16, 0x24, 1, 0x17, 0x24, 1, 0x49, 0x66, 1, 0, 0, 0];
+        g.extend([
+            0x40, 0x26, 1, 0x0B, 0x46, 3, 0, 0x0A, 0x26, 1, 0x04, 0x34, 1,
+        ]);
+        // sprmTDefTable: 2 cells at 0..1000..3000, the second vertically merged (continue)
+        let mut tdef = vec![2u8];
+        for x in [0i16, 1000, 3000] {
+            tdef.extend(x.to_le_bytes());
+        }
+        for flags in [0x0060u16, 0x0020] {
+            tdef.extend(flags.to_le_bytes());
+            tdef.extend([0u8; 18]);
+        }
+        g.extend([0x08, 0xD6]);
+        g.extend(((tdef.len() + 1) as u16).to_le_bytes());
+        g.extend(&tdef);
+        // sprmTVertMerge: cell 0 restarts
+        g.extend([0x2B, 0xD6, 2, 0, 3]);
+        // unknown variable-length sprm, then a cut-short one
+        g.extend([0x99, 0xC6, 3, 9, 9, 9, 0x16]);
+        let p = sprms(&g, Props::default());
+        assert!(p.in_table && p.ttp && p.header);
+        assert_eq!(p.itap, Some(1));
+        assert_eq!(p.outline, Some(1));
+        assert_eq!((p.ilfo, p.ilvl), (3, 1));
+        let row = p.row.unwrap();
+        assert_eq!(row.left, 0);
+        assert_eq!(
+            row.cells
+                .iter()
+                .map(|c| (c.right, c.vmerge))
+                .collect::<Vec<_>>(),
+            vec![(1000, VMerge::Restart), (3000, VMerge::Continue)]
+        );
+        assert_eq!(p.vmerges, vec![(0, VMerge::Restart)]);
+        // character properties: deleted, hidden via "opposite of style"
+        let c = sprms(&[0x00, 0x08, 1, 0x3C, 0x08, 0x81], Props::default());
+        assert!(c.deleted && c.hidden);
+        // garbage never panics
+        for n in 0..g.len() {
+            let _ = sprms(&g[..n], Props::default());
+        }
+        assert!(tdef_table(&[200, 1]).is_none());
+    }
+
+    #[test]
+    fn pieces_and_text() {
+        // one 8-bit piece (CP 0-3 at byte 0x10) and one UTF-16 piece (CP 3-5 at byte 0x20)
+        let mut plc = Vec::new();
+        for cp in [0u32, 3, 5] {
+            plc.extend(cp.to_le_bytes());
+        }
+        for (fc, compressed) in [(0x10u32 * 2, true), (0x20, false)] {
+            plc.extend([0, 0]);
+            plc.extend((fc | if compressed { 0x4000_0000 } else { 0 }).to_le_bytes());
+            plc.extend([0, 0]);
+        }
+        let mut clx = vec![0x01, 2, 0, 0xAA, 0xBB, 0x02];
+        clx.extend((plc.len() as u32).to_le_bytes());
+        clx.extend(&plc);
+        let pieces = parse_clx(&clx).unwrap();
+        assert_eq!(pieces.len(), 2);
+        let mut word = vec![0u8; 0x30];
+        word[0x10..0x13].copy_from_slice(b"Ca\x96");
+        word[0x20..0x24].copy_from_slice(&[0xE9, 0, 0x0D, 0]);
+        let text: Vec<u16> = main_text(&word, &pieces, 5).iter().map(|c| c.c).collect();
+        assert_eq!(String::from_utf16_lossy(&text), "Ca\u{2013}\u{e9}\r");
+        // ccpText shorter than the pieces, and pieces past the stream
+        assert_eq!(main_text(&word, &pieces, 2).len(), 2);
+        assert_eq!(main_text(&word[..0x11], &pieces, 5).len(), 1);
+        assert!(parse_clx(&[0x05]).is_err());
+        assert!(parse_clx(&[0x02, 0xFF, 0xFF, 0, 0]).is_err());
+        assert!(parse_clx(&[]).is_err());
+    }
+
+    #[test]
+    fn summary_information_title() {
+        // property set: header (28) + one FMTID/offset (20) -> section at 48
+        let mut s = vec![0u8; 48];
+        s[44..48].copy_from_slice(&48u32.to_le_bytes());
+        let mut sec = Vec::new();
+        let props: Vec<(u32, Vec<u8>)> = vec![
+            (
+                1,
+                [
+                    2u32.to_le_bytes().to_vec(),
+                    1252u16.to_le_bytes().to_vec(),
+                    vec![0, 0],
+                ]
+                .concat(),
+            ),
+            (
+                2,
+                [
+                    0x1Eu32.to_le_bytes().to_vec(),
+                    6u32.to_le_bytes().to_vec(),
+                    b"Plan\xe9\0".to_vec(),
+                    vec![0, 0],
+                ]
+                .concat(),
+            ),
+        ];
+        let mut off = 8 + 8 * props.len();
+        let mut body: Vec<u8> = Vec::new();
+        sec.extend(0u32.to_le_bytes());
+        sec.extend((props.len() as u32).to_le_bytes());
+        for (id, v) in &props {
+            sec.extend(id.to_le_bytes());
+            sec.extend((off as u32).to_le_bytes());
+            off += v.len();
+            body.extend_from_slice(v);
+        }
+        s.extend(sec);
+        s.extend(body);
+        assert_eq!(summary_title(&s).as_deref(), Some("Plané"));
+        for n in 0..s.len() {
+            let _ = summary_title(&s[..n]);
+        }
+    }
+
+    #[test]
+    fn not_a_word_file() {
+        let o = Options::default();
+        assert!(matches!(
+            read(b"\xD0\xCF\x11\xE0 short", &o),
+            Err(Error::Corrupt { .. })
+        ));
+        // a real compound file without a WordDocument stream (the XLS fixture's shape)
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        cf.create_stream("/Workbook").unwrap();
+        let bytes = cf.into_inner().into_inner();
+        let e = read(&bytes, &o).unwrap_err();
+        assert!(e.to_string().contains("no WordDocument stream"), "{e}");
+    }
+}

@@ -317,4 +317,86 @@ mod tests {
             Err(Error::Unsupported(_))
         ));
     }
+
+    fn cfb_with(streams: &[&str]) -> Vec<u8> {
+        let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        for s in streams {
+            if let Some((dir, _)) = s.rsplit_once('/').filter(|(d, _)| !d.is_empty()) {
+                cf.create_storage_all(dir).unwrap();
+            }
+            cf.create_stream(s).unwrap();
+        }
+        cf.into_inner().into_inner()
+    }
+
+    fn zip_with(first: &str, content: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file(first, o).unwrap();
+        w.write_all(content).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn new_formats_by_content() {
+        assert_eq!(sniff("a.doc", b"{\\rtf1\\ansi hi}").unwrap(), Format::Rtf);
+        assert_eq!(
+            sniff("a.txt", b"\xEF\xBB\xBF \r\n{\\rtf1 hi}").unwrap(),
+            Format::Rtf
+        );
+        assert_eq!(sniff("a.csv", b"a,b\n1,2\n").unwrap(), Format::Csv);
+        assert_eq!(sniff("a.TSV", b"a\tb\n").unwrap(), Format::Csv);
+        assert!(matches!(
+            sniff("a.csv", &[0u8, 1, 2, 3, 4, 5, 0, 0, 9]),
+            Err(Error::Unsupported(_))
+        ));
+        let odt = zip_with("mimetype", b"application/vnd.oasis.opendocument.text");
+        assert_eq!(sniff("a.zip", &odt).unwrap(), Format::Odt);
+        let ott = zip_with(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.text-template",
+        );
+        assert_eq!(sniff("a.ott", &ott).unwrap(), Format::Odt);
+        let ods = zip_with(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        );
+        assert_eq!(sniff("a.odt", &ods).unwrap(), Format::Ods);
+        let odp = zip_with(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.presentation",
+        );
+        let e = sniff("a.odp", &odp).unwrap_err();
+        assert!(e.to_string().contains("presentation"), "{e}");
+        assert!(matches!(
+            sniff("a.odt", b"{not rtf"),
+            Err(Error::Corrupt { format: "ODT", .. })
+        ));
+    }
+
+    #[test]
+    fn compound_files_by_their_root_streams() {
+        let doc = cfb_with(&["/WordDocument", "/1Table", "/ObjectPool/_1/Workbook"]);
+        for name in ["a.doc", "a.docx", "a.xls", "a"] {
+            assert_eq!(sniff(name, &doc).unwrap(), Format::Doc, "{name}");
+        }
+        let xls = cfb_with(&["/Workbook"]);
+        assert_eq!(sniff("a.doc", &xls).unwrap(), Format::Xls);
+        assert_eq!(sniff("a.xls", &cfb_with(&["/Book"])).unwrap(), Format::Xls);
+        let enc = cfb_with(&["/EncryptionInfo", "/EncryptedPackage"]);
+        assert!(matches!(sniff("a.docx", &enc), Err(Error::Encrypted(_))));
+        let ppt = cfb_with(&["/PowerPoint Document"]);
+        let e = sniff("a.ppt", &ppt).unwrap_err();
+        assert!(e.to_string().contains("PowerPoint"), "{e}");
+        let other = cfb_with(&["/Contents"]);
+        let e = sniff("a.bin", &other).unwrap_err();
+        assert!(e.to_string().contains("'Contents'"), "{e}");
+        // a damaged directory: the name decides, the reader reports the damage
+        let mut cut = doc.clone();
+        cut.truncate(600);
+        assert_eq!(sniff("a.doc", &cut).unwrap(), Format::Doc);
+        assert_eq!(sniff("a.xls", &cut).unwrap(), Format::Xls);
+    }
 }
