@@ -37,6 +37,16 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
             None => return super::text::read(bytes),
         },
     };
+    // A quote that opens a cell and is never closed would swallow the rest of the file into
+    // that cell: take such quotes as literal text.
+    let repaired;
+    let body = match unclosed_quotes(body, delimiter) {
+        Some(fixed) => {
+            repaired = fixed;
+            repaired.as_str()
+        }
+        None => body,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -135,6 +145,47 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
         pages: None,
         blocks,
     })
+}
+
+/// The text with every quote that opens a cell but is never closed removed, or `None` when
+/// all quoted cells are closed.
+fn unclosed_quotes(text: &str, delimiter: u8) -> Option<String> {
+    let mut out: Option<String> = None;
+    for _ in 0..16 {
+        let t = out.as_deref().unwrap_or(text);
+        let b = t.as_bytes();
+        let mut open: Option<usize> = None;
+        let mut field_start = true;
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            match open {
+                Some(_) => {
+                    if c == b'"' {
+                        if b.get(i + 1) == Some(&b'"') {
+                            i += 1;
+                        } else {
+                            open = None;
+                        }
+                    }
+                }
+                None => {
+                    if c == b'"' && field_start {
+                        open = Some(i);
+                    }
+                    field_start = c == delimiter || c == b'\n' || c == b'\r';
+                }
+            }
+            i += 1;
+        }
+        let Some(at) = open else {
+            break;
+        };
+        let mut fixed = t.to_string();
+        fixed.remove(at);
+        out = Some(fixed);
+    }
+    out
 }
 
 /// Excel writes `sep=X` as the first line to name the delimiter. Returns the text after it,
@@ -263,6 +314,25 @@ mod tests {
         assert_eq!(
             r.cells[1].source.as_ref().and_then(|s| s.cell.as_deref()),
             Some("B4")
+        );
+    }
+
+    #[test]
+    fn unclosed_quote_does_not_swallow_the_file() {
+        let r = rows(b"Action,Lead\n\"Fund a centre,ICB\nTrain staff,Council\nOpen a hub,NHS\n");
+        assert_eq!(
+            r,
+            vec![
+                vec!["Action", "Lead"],
+                vec!["Fund a centre", "ICB"],
+                vec!["Train staff", "Council"],
+                vec!["Open a hub", "NHS"],
+            ]
+        );
+        assert_eq!(unclosed_quotes("a,\"b\"\"c\",\"d\ne\"\n", b','), None);
+        assert_eq!(
+            unclosed_quotes("a;\"b\n\"c\";\"d\n", b';').as_deref(),
+            Some("a;\"b\n\"c\";d\n")
         );
     }
 

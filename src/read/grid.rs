@@ -46,7 +46,7 @@ impl CellBudget {
     pub fn check(&self, format: &str) -> crate::error::Result<()> {
         if self.exceeded() {
             return Err(crate::error::Error::Limit(format!(
-                "{format} file refused: its tables hold more than {MAX_CELLS} cells"
+                "{format} file refused: its tables hold more than {MAX_CELLS} cells, over the limit (cells repeated or spanned without end?)"
             )));
         }
         Ok(())
