@@ -389,7 +389,11 @@ fn odt_hostile_input() {
     run(&bad("truncated.odt"), &[], Fail(DAMAGED));
     run(&bad("odt-named.docx"), &[], Read(2));
     run(&bad("encrypted.odt"), &[], Fail(&["password"]));
-    run(&bad("bomb.odt"), &["--max-decompressed-size", "16M"], Fail(LIMIT));
+    run(
+        &bad("bomb.odt"),
+        &["--max-decompressed-size", "16M"],
+        Fail(LIMIT),
+    );
     run(&bad("bomb.odt"), &[], Fail(LIMIT));
     let o = run(&bad("billion-laughs.odt"), &[], Either);
     assert!(!format!("{:?}", o.json).contains("lollollol"));
