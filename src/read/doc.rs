@@ -839,7 +839,7 @@ impl Builder {
         let n = self
             .counters
             .get(&(lsid, ilvl))
-            .map_or(lvl.start.max(0), |c| c.saturating_add(1));
+            .map_or(lvl.start, |c| c.saturating_add(1));
         self.counters.insert((lsid, ilvl), n);
         self.counters.retain(|(l, k), _| *l != lsid || *k <= ilvl);
         let mut out = String::new();

@@ -316,10 +316,8 @@ impl<'s> Body<'s> {
                         self.start(&e, false);
                     }
                 }
-                Event::Empty(e) => {
-                    if !(self.mode == Mode::Body && skipped(e.name().as_ref())) {
-                        self.start(&e, true);
-                    }
+                Event::Empty(e) if !(self.mode == Mode::Body && skipped(e.name().as_ref())) => {
+                    self.start(&e, true);
                 }
                 Event::End(e) => {
                     self.end(e.name().as_ref());
