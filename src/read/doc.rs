@@ -663,16 +663,9 @@ impl Lists {
 // ---------------------------------------------------------------------------------------------
 // building the document
 
-#[derive(Debug, Default)]
-struct TableState {
-    rows: Vec<EdgeRow>,
-    cells: Vec<Vec<String>>,
-    lines: Vec<String>,
-}
-
 struct Builder {
     blocks: Vec<Block>,
-    tables: Vec<TableState>,
+    tables: Vec<grid::OpenTable>,
     paragraph_index: u32,
     table_index: u32,
     /// Cells produced by the tables so far.
@@ -866,41 +859,18 @@ impl Builder {
             self.close_table();
         }
         while self.tables.len() < depth {
-            self.tables.push(TableState::default());
+            self.tables.push(grid::OpenTable::default());
         }
     }
 
     fn close_table(&mut self) {
-        let Some(mut t) = self.tables.pop() else {
-            return;
-        };
-        if !t.cells.is_empty() || !t.lines.is_empty() {
-            let mut cells = std::mem::take(&mut t.cells);
-            if !t.lines.is_empty() {
-                cells.push(std::mem::take(&mut t.lines));
-            }
-            t.rows.push(EdgeRow {
-                cells,
-                def: EdgeDef::default(),
-            });
-        }
-        let rows = grid::lay_out_edges(t.rows);
-        if rows.is_empty() {
-            return;
-        }
-        if let Some(parent) = self.tables.last_mut() {
-            parent.lines.extend(grid::flatten(rows, &mut self.cells));
-        } else {
-            self.table_index += 1;
-            let table = grid::build_table(rows, self.table_index, &mut self.cells);
-            self.blocks.push(Block {
-                kind: BlockKind::Table(table),
-                source: Source {
-                    table: Some(self.table_index),
-                    ..Source::default()
-                },
-            });
-        }
+        grid::close_edge_table(
+            &mut self.tables,
+            EdgeDef::default(),
+            &mut self.blocks,
+            &mut self.table_index,
+            &mut self.cells,
+        );
     }
 }
 

@@ -14,7 +14,7 @@
 //!   (or the first row) word for word are marked as headers too (a header repeated after a page
 //!   break in the source).
 
-use crate::document::{Cell, Row, Source, Table};
+use crate::document::{Block, BlockKind, Cell, Row, Source, Table};
 
 /// Widest span honoured for one cell, and most grid columns kept in one row.
 pub const MAX_SPAN: usize = 256;
@@ -332,6 +332,60 @@ pub fn lay_out_edges(rows: Vec<EdgeRow>) -> Vec<GridRow> {
             out
         })
         .collect()
+}
+
+/// A table being read from a format whose rows come with boundary definitions (RTF, Word 97):
+/// its finished rows, the finished cells of the current row and the lines of the open cell.
+#[derive(Debug, Default)]
+pub struct OpenTable {
+    /// Finished rows.
+    pub rows: Vec<EdgeRow>,
+    /// Finished cells of the current row.
+    pub cells: Vec<Vec<String>>,
+    /// Lines of the open cell.
+    pub lines: Vec<String>,
+}
+
+/// Close the innermost of the `open` tables: a row left open is kept (with `leftover_def`),
+/// the rows are laid out; a nested table is flattened into its parent's open cell, an outer
+/// one becomes the next table block.
+pub fn close_edge_table(
+    open: &mut Vec<OpenTable>,
+    leftover_def: EdgeDef,
+    blocks: &mut Vec<Block>,
+    table_index: &mut u32,
+    budget: &mut CellBudget,
+) {
+    let Some(mut t) = open.pop() else {
+        return;
+    };
+    if !t.cells.is_empty() || !t.lines.is_empty() {
+        let mut cells = std::mem::take(&mut t.cells);
+        if !t.lines.is_empty() {
+            cells.push(std::mem::take(&mut t.lines));
+        }
+        t.rows.push(EdgeRow {
+            cells,
+            def: leftover_def,
+        });
+    }
+    let rows = lay_out_edges(t.rows);
+    if rows.is_empty() {
+        return;
+    }
+    if let Some(parent) = open.last_mut() {
+        parent.lines.extend(flatten(rows, budget));
+    } else {
+        *table_index += 1;
+        let table = build_table(rows, *table_index, budget);
+        blocks.push(Block {
+            kind: BlockKind::Table(table),
+            source: Source {
+                table: Some(*table_index),
+                ..Source::default()
+            },
+        });
+    }
 }
 
 /// Trim each line, collapse runs of white space, drop empty lines.

@@ -124,15 +124,6 @@ struct RowDef {
     pending: EdgeCell,
 }
 
-#[derive(Debug, Default)]
-struct TableState {
-    rows: Vec<EdgeRow>,
-    /// Finished cells of the current row.
-    cells: Vec<Vec<String>>,
-    /// Lines of the open cell.
-    lines: Vec<String>,
-}
-
 #[derive(Debug, Default, Clone)]
 struct StyleDef {
     name: String,
@@ -163,7 +154,7 @@ struct Parser {
     title_style_text: Option<String>,
     /// Row definition per table depth (index 0 = top-level table).
     row_defs: Vec<RowDef>,
-    tables: Vec<TableState>,
+    tables: Vec<grid::OpenTable>,
     blocks: Vec<Block>,
     paragraph_index: u32,
     table_index: u32,
@@ -754,7 +745,7 @@ impl Parser {
             self.close_table();
         }
         while self.tables.len() < depth {
-            self.tables.push(TableState::default());
+            self.tables.push(grid::OpenTable::default());
         }
     }
 
@@ -848,41 +839,18 @@ impl Parser {
     }
 
     fn close_table(&mut self) {
-        let Some(mut t) = self.tables.pop() else {
-            return;
-        };
-        if !t.cells.is_empty() || !t.lines.is_empty() {
-            let mut cells = std::mem::take(&mut t.cells);
-            if !t.lines.is_empty() {
-                cells.push(std::mem::take(&mut t.lines));
-            }
-            let def = self
-                .row_defs
-                .get(self.tables.len())
-                .cloned()
-                .unwrap_or_default();
-            t.rows.push(EdgeRow {
-                cells,
-                def: def.def,
-            });
-        }
-        let rows = grid::lay_out_edges(t.rows);
-        if rows.is_empty() {
-            return;
-        }
-        if let Some(parent) = self.tables.last_mut() {
-            parent.lines.extend(grid::flatten(rows, &mut self.cells));
-        } else {
-            self.table_index += 1;
-            let table = grid::build_table(rows, self.table_index, &mut self.cells);
-            self.blocks.push(Block {
-                kind: BlockKind::Table(table),
-                source: Source {
-                    table: Some(self.table_index),
-                    ..Source::default()
-                },
-            });
-        }
+        let def = self
+            .row_defs
+            .get(self.tables.len().saturating_sub(1))
+            .map(|d| d.def.clone())
+            .unwrap_or_default();
+        grid::close_edge_table(
+            &mut self.tables,
+            def,
+            &mut self.blocks,
+            &mut self.table_index,
+            &mut self.cells,
+        );
     }
 
     fn finish(&mut self) {
