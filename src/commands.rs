@@ -4,7 +4,8 @@
 use std::fmt::Write;
 
 use anyhow::{bail, Result};
-use carers_extract::detect::explain::{CandidateKind, Explanation};
+use carers_extract::detect::explain::CandidateKind;
+use carers_extract::explain::Explanation;
 use carers_extract::gaps::{Check, RULES};
 use carers_extract::report::Report;
 use clap::{Args, CommandFactory, ValueEnum};
@@ -97,15 +98,20 @@ pub fn man<C: CommandFactory>() -> Result<u8> {
 /// `explain` for people.
 pub fn explain_text(report: &Report, e: &Explanation) -> String {
     let mut s = String::new();
-    let tables = e
-        .candidates
-        .iter()
-        .filter(|c| c.kind == CandidateKind::Table)
-        .count();
-    let lists = e.candidates.len() - tables;
+    let count = |k: CandidateKind| e.candidates.iter().filter(|c| c.kind == k).count();
+    let (tables, lists, records) = (
+        count(CandidateKind::Table),
+        count(CandidateKind::List),
+        count(CandidateKind::Records),
+    );
+    let records = if records > 0 {
+        format!(", {records} group(s) of records")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "{} ({}): {tables} table(s), {lists} list(s); {} plan(s), {} action(s)",
+        "{} ({}): {tables} table(s), {lists} list(s){records}; {} plan(s), {} action(s)",
         report.source.path,
         report.source.format,
         report.tables.len(),
@@ -115,10 +121,11 @@ pub fn explain_text(report: &Report, e: &Explanation) -> String {
         let what = match c.kind {
             CandidateKind::Table => format!("Table {}", c.number),
             CandidateKind::List => format!("List {}", c.number),
+            CandidateKind::Records => format!("Records {}", c.number),
         };
         let plural = if c.size == 1 { "" } else { "s" };
         let size = match c.kind {
-            CandidateKind::Table => format!("{} row{plural}", c.size),
+            CandidateKind::Table | CandidateKind::Records => format!("{} row{plural}", c.size),
             CandidateKind::List => format!("{} item{plural}", c.size),
         };
         let verdict = if c.taken {
@@ -143,8 +150,8 @@ pub fn explain_text(report: &Report, e: &Explanation) -> String {
                 .max(6);
             let _ = writeln!(
                 s,
-                "  {:>3}  {:<hw$}  {:<9}  {:>4}  reason",
-                "col", "header", "field", "conf"
+                "  {:>3}  {:<hw$}  {:<9}  {:>4}  {:>11}  reason",
+                "col", "header", "field", "conf", "hdr/content"
             );
             for k in &c.columns {
                 let header: String = if k.header.chars().count() > 28 {
@@ -152,14 +159,20 @@ pub fn explain_text(report: &Report, e: &Explanation) -> String {
                 } else {
                     k.header.clone()
                 };
+                let mapped = k.field.is_some();
                 let _ = writeln!(
                     s,
-                    "  {:>3}  {:<hw$}  {:<9}  {:>4}  {}",
+                    "  {:>3}  {:<hw$}  {:<9}  {:>4}  {:>11}  {}",
                     k.column + 1,
                     header,
                     k.field.as_deref().unwrap_or("-"),
-                    if k.field.is_some() {
+                    if mapped {
                         format!("{:.2}", k.confidence)
+                    } else {
+                        "-".into()
+                    },
+                    if mapped {
+                        format!("{:.2}/{:.2}", k.header_score, k.content_score)
                     } else {
                         "-".into()
                     },

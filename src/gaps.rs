@@ -266,7 +266,7 @@ fn short(text: Option<&str>) -> String {
 /// Apply the rules and assemble the report.
 ///
 /// `why_nothing` says, in words, why no action was found; it is called only when there is none
-/// (see [`crate::detect::explain::no_plan_reason`]).
+/// (see [`crate::explain::no_plan_reason`]).
 pub fn build_report(
     source: SourceInfo,
     title: Option<String>,
@@ -336,6 +336,8 @@ pub fn build_report(
                 let what = match plan.kind {
                     PlanKind::Table => "action-plan table",
                     PlanKind::Prose => "action list",
+                    PlanKind::Records => "set of action records",
+                    PlanKind::List => "numbered action list",
                 };
                 let section = plan
                     .section

@@ -24,6 +24,7 @@ pub mod config;
 pub mod detect;
 pub mod document;
 pub mod error;
+pub mod explain;
 pub mod gaps;
 pub mod limits;
 pub mod normalise;
@@ -105,12 +106,12 @@ pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
 
 /// Read a file and say what detection made of every table and list in it, beside the report
 /// (`carers-extract explain`). `-` reads standard input as text.
-pub fn explain_path(path: &Path, opts: &Options) -> Result<(Report, detect::explain::Explanation)> {
+pub fn explain_path(path: &Path, opts: &Options) -> Result<(Report, explain::Explanation)> {
     let (name, bytes) = read_input(path, opts)?;
     let (document, source) = document_of(&name, &bytes, opts)?;
-    let plans = detect::detect(&document, opts);
-    let explanation = detect::explain::explain(&document, &plans, opts);
-    Ok((analyse(&document, source, opts), explanation))
+    let detection = detect::detect_explained(&document, opts);
+    let explanation = explain::explain(&document, &detection, opts);
+    Ok((report_of(&document, source, &detection, opts), explanation))
 }
 
 /// The bytes of an input within the size limit, and its name as given.
@@ -183,15 +184,25 @@ fn document_of(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, re
 
 /// Run detection, normalisation and the gap rules on a document already read.
 pub fn analyse(document: &Document, source: report::SourceInfo, opts: &Options) -> Report {
-    let plans = detect::detect(document, opts);
+    let detection = detect::detect_explained(document, opts);
+    report_of(document, source, &detection, opts)
+}
+
+/// Normalisation and the gap rules on what detection found.
+fn report_of(
+    document: &Document,
+    source: report::SourceInfo,
+    detection: &detect::explain::Detection,
+    opts: &Options,
+) -> Report {
     let context = normalise::Context::from_document(document);
-    let (infos, actions) = normalise::normalise_plans(&plans, &context);
+    let (infos, actions) = normalise::normalise_plans(&detection.plans, &context);
     gaps::build_report(
         source,
         document.title.clone(),
         infos,
         actions,
-        || detect::explain::no_plan_reason(document, &plans, opts),
+        || explain::no_plan_reason(document, detection),
         opts,
     )
 }

@@ -418,9 +418,14 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                 p.mappings
                     .iter()
                     .filter_map(|m| {
-                        m.field
-                            .as_ref()
-                            .map(|f| format!("{} → {}", esc(&m.header), esc(f)))
+                        m.field.as_ref().map(|f| {
+                            format!(
+                                "<span title=\"{}\">{} → {}</span>",
+                                esc(&m.reason),
+                                esc(&m.header),
+                                esc(f)
+                            )
+                        })
                     })
                     .collect()
             };
@@ -428,7 +433,13 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                 .mappings
                 .iter()
                 .filter(|m| m.field.is_none() && !m.header.trim().is_empty())
-                .map(|m| esc(&m.header))
+                .map(|m| {
+                    format!(
+                        "<span title=\"{}\">{}</span>",
+                        esc(&m.reason),
+                        esc(&m.header)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 o,
@@ -438,6 +449,8 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                 match p.kind {
                     crate::report::PlanKind::Table => "table",
                     crate::report::PlanKind::Prose => "prose list",
+                    crate::report::PlanKind::Records => "records",
+                    crate::report::PlanKind::List => "numbered list",
                 },
                 esc(p.section.as_deref().unwrap_or("")),
                 cols.join("; "),

@@ -75,7 +75,9 @@ pub fn render(r: &Report) -> String {
                 p.index,
                 match p.kind {
                     PlanKind::Table => "table",
-                    PlanKind::Prose => "list",
+                    PlanKind::Prose => "prose list",
+                    PlanKind::Records => "records",
+                    PlanKind::List => "numbered list",
                 },
                 cell(p.section.as_deref()),
                 mapped.join("; "),
@@ -164,6 +166,9 @@ mod tests {
             header: "How".into(),
             field: None,
             confidence: 0.0,
+            header_score: 0.0,
+            content_score: 0.0,
+            reason: "unmapped".into(),
         });
         let md = render(&r);
         assert!(md.contains("| How |"), "{md}");

@@ -159,6 +159,8 @@ fn plans(s: &mut String, r: &Report, style: Style) {
         let kind = match p.kind {
             PlanKind::Table => "table",
             PlanKind::Prose => "list",
+            PlanKind::Records => "records",
+            PlanKind::List => "numbered list",
         };
         let section = clip(p.section.as_deref().unwrap_or("(no section)"), section_w);
         let line = format!(
