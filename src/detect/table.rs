@@ -31,8 +31,9 @@ pub struct Surroundings {
 static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
 });
-static REF_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
+static REF_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)(?:\.|\s*[-–—:)])?\s+([A-Z<(\[‘'\x22])").unwrap()
+});
 static CONTD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
 });
@@ -249,7 +250,7 @@ impl Builder {
             if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
                 let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
                     .trim()
-                    .trim_start_matches('.')
+                    .trim_start_matches(['.', '-', '–', '—', ':', ')'])
                     .trim()
                     .to_string();
                 cells[0] = c[1].to_string();
@@ -275,7 +276,11 @@ impl Builder {
                 if let Some(c) = REF_PREFIX.captures(&cells[a].clone()) {
                     let end = c.get(1).map_or(0, |m| m.end());
                     reference = Some(c[1].to_string());
-                    cells[a] = cells[a][end..].trim_start_matches('.').trim().to_string();
+                    cells[a] = cells[a][end..]
+                        .trim_start()
+                        .trim_start_matches(['.', '-', '–', '—', ':', ')'])
+                        .trim()
+                        .to_string();
                 }
             }
         }
