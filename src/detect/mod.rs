@@ -242,6 +242,10 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
                 table_index += 1;
                 match table::plans(t, table_index, &around, opts) {
                     Ok(found) => {
+                        if let Some(last) = found.last() {
+                            around.previous_labels =
+                                Some(last.columns.iter().map(|c| c.header.clone()).collect());
+                        }
                         for p in &found {
                             candidates.push(Candidate::taken(CandidateKind::Table, p));
                         }

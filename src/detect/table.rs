@@ -23,13 +23,17 @@ pub struct Surroundings {
     pub section: Option<String>,
     /// "Outcome: ..." statement between that heading and the table.
     pub objective: Option<String>,
+    /// Header labels of the last plan found before this table: a later table of the same
+    /// layout may leave a label out.
+    pub previous_labels: Option<Vec<String>>,
 }
 
 static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
 });
-static REF_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
+static REF_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)(?:\.|\s*[-–—:)])?\s+([A-Z<(\[‘'\x22])").unwrap()
+});
 static CONTD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
 });
@@ -246,7 +250,7 @@ impl Builder {
             if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
                 let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
                     .trim()
-                    .trim_start_matches('.')
+                    .trim_start_matches(['.', '-', '–', '—', ':', ')'])
                     .trim()
                     .to_string();
                 cells[0] = c[1].to_string();
@@ -272,7 +276,11 @@ impl Builder {
                 if let Some(c) = REF_PREFIX.captures(&cells[a].clone()) {
                     let end = c.get(1).map_or(0, |m| m.end());
                     reference = Some(c[1].to_string());
-                    cells[a] = cells[a][end..].trim_start_matches('.').trim().to_string();
+                    cells[a] = cells[a][end..]
+                        .trim_start()
+                        .trim_start_matches(['.', '-', '–', '—', ':', ')'])
+                        .trim()
+                        .to_string();
                 }
             }
         }
@@ -395,9 +403,10 @@ impl Builder {
             || (lone_first
                 && !is_ref(&raw[0])
                 && (SECTION_ROW.is_match(&raw[0])
+                    // Words alone in the number column: a heading between numbered rows
+                    // (in line-based tables, one word may be a wrapped fragment).
                     || (self.ref_col == Some(0)
-                        && self.wrapped
-                        && raw[0].split_whitespace().count() >= 2
+                        && (!self.wrapped || raw[0].split_whitespace().count() >= 2)
                         && !starts_lower(&raw[0]))))
         {
             let text = raw
@@ -604,6 +613,10 @@ pub fn plans(
     let mut caption: Vec<String> = Vec::new();
     let mut skip = 0usize;
     let mut rejected: Option<String> = None;
+    let first_row = all
+        .iter()
+        .position(|c| c.iter().filter(|x| !x.is_empty()).count() >= 2)
+        .unwrap_or(0);
     for (r, row) in rows.iter().enumerate() {
         let cells = &all[r];
         let key = keys[r].clone();
@@ -651,32 +664,39 @@ pub fn plans(
             }
         }
         if row.header || header_shaped(cells) {
-            if let Some(m) = header_mapping(&all, rows, r, opts, cur.is_some())
-                .map_err(|why| {
-                    if let Some(w) = why {
-                        rejected.get_or_insert(w);
-                    }
-                })
-                .ok()
-                .filter(
-                    |HeaderMatch {
-                         columns: cols,
-                         confidence: conf,
-                         ..
-                     }| {
-                        // Inside a plan, a wrapped line can look like a header: a real new header maps
-                        // most of its cells and starts with capitals.
-                        cur.is_none()
-                            || row.header
-                            || (*conf >= 0.7
-                                && cells
-                                    .iter()
-                                    .filter(|c| !c.is_empty())
-                                    .all(|c| !starts_lower(c))
-                                && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
-                    },
-                )
-            {
+            if let Some(m) = header_mapping(
+                &all,
+                rows,
+                r,
+                opts,
+                cur.is_some(),
+                r <= first_row + 2,
+                around.previous_labels.as_deref(),
+            )
+            .map_err(|why| {
+                if let Some(w) = why {
+                    rejected.get_or_insert(w);
+                }
+            })
+            .ok()
+            .filter(
+                |HeaderMatch {
+                     columns: cols,
+                     confidence: conf,
+                     ..
+                 }| {
+                    // Inside a plan, a wrapped line can look like a header: a real new header maps
+                    // most of its cells and starts with capitals.
+                    cur.is_none()
+                        || row.header
+                        || (*conf >= 0.7
+                            && cells
+                                .iter()
+                                .filter(|c| !c.is_empty())
+                                .all(|c| !starts_lower(c))
+                            && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
+                },
+            ) {
                 // The header repeated with other wording ("Lead Person/Agencies" for "Lead
                 // Persons/Agencies"): same fields in the same columns, same plan.
                 if let Some(b) = cur.as_mut() {
@@ -955,7 +975,9 @@ fn label_like(cells: &[String], flagged: bool) -> bool {
         let words = c.split_whitespace().count();
         words <= 12
             && c.chars().count() <= 100
-            && (flagged || !starts_lower(c))
+            // A clause in lower case is running text; a lone lower-case word is a code-style
+            // label ("owner_team", "kpi").
+            && (flagged || !(starts_lower(c) && c.trim().contains(' ')))
             && !(words > 4 && c.trim_end().ends_with('.'))
     }) && data * 3 < filled.len().max(2)
 }
@@ -1018,6 +1040,33 @@ fn resembles_data(labels: &[String], profiles: &[Profile]) -> bool {
     comparable >= 2 && like * 2 > comparable
 }
 
+/// For a header whose labels name no field: the content alone must carry the plan (an action
+/// column of actions and a lead, due or evidence column of its kind), and the labels must be
+/// short names over longer cells, not a row of the same data.
+fn content_carries(labels: &[String], profiles: &[Profile], columns: &[Column]) -> bool {
+    let strong = |f: Field| {
+        columns
+            .iter()
+            .find(|c| c.field == Some(f))
+            .filter(|c| c.content_score >= 0.5)
+    };
+    let Some(action) = strong(Field::Action) else {
+        return false;
+    };
+    let label_words = labels
+        .get(action.index)
+        .map_or(0, |l| l.split_whitespace().count()) as f64;
+    let short_labels = labels.iter().all(|l| l.split_whitespace().count() <= 4);
+    let over_longer = profiles
+        .get(action.index)
+        .is_some_and(|p| label_words * 2.0 <= p.words);
+    short_labels
+        && over_longer
+        && [Field::Lead, Field::Due, Field::Evidence]
+            .iter()
+            .any(|&f| strong(f).is_some())
+}
+
 /// The header mapping of row `r`, if it (with the lines that continue it) is an action-plan
 /// header.
 fn header_mapping(
@@ -1026,6 +1075,8 @@ fn header_mapping(
     r: usize,
     opts: &Options,
     inside: bool,
+    near_top: bool,
+    previous: Option<&[String]>,
 ) -> Result<HeaderMatch, Option<String>> {
     let flagged = rows[r].header;
     let mut first = all[r].clone();
@@ -1051,7 +1102,11 @@ fn header_mapping(
     // Inside a plan a new header must name at least two fields (a data row that mentions a
     // header word is not one).
     let need = if inside { 2 } else { 1 };
-    if named(&first) < need && !flagged {
+    let n = named(&first);
+    // A header whose labels no vocabulary knows ("Column A", "Ref 2") is tried only at the top
+    // of a table, and must then be clearly unlike the rows under it (see `mapping_at`).
+    let weak = n == 0 && !flagged && !inside && near_top;
+    if n < need && !flagged && !weak {
         return Err(None);
     }
     let mut best: Option<(f64, HeaderMatch)> = None;
@@ -1082,7 +1137,7 @@ fn header_mapping(
             }
             keys.push(header_key(next));
         }
-        match mapping_at(all, r + lines, &labels, opts, lines, &keys) {
+        match mapping_at(all, r + lines, &labels, opts, lines, &keys, previous, weak) {
             Ok((score, m)) => {
                 // A further line may not make the header worse.
                 let better = best.as_ref().is_none_or(|(s, _)| score >= *s - 0.01);
@@ -1107,6 +1162,8 @@ fn mapping_at(
     opts: &Options,
     lines: usize,
     keys: &[Vec<String>],
+    previous: Option<&[String]>,
+    weak: bool,
 ) -> Result<(f64, HeaderMatch), String> {
     let below = &all[start.min(all.len())..all.len().min(start + 40)];
     let width = |c: &Vec<String>| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1);
@@ -1141,6 +1198,29 @@ fn mapping_at(
         layouts.push(back);
     }
     layouts.push(labels.to_vec());
+    // The same header as the last plan's with labels left out: the missing labels are the
+    // last plan's (a later table of one layout that dropped "X Reference").
+    if let Some(prev) = previous {
+        let same = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.is_empty())
+            .all(|(k, l)| {
+                prev.get(k)
+                    .is_some_and(|p| header::words(p) == header::words(l))
+            });
+        let named = labels.iter().filter(|l| !l.is_empty()).count();
+        if same
+            && named >= 2
+            && prev.len() >= labels.len()
+            && prev.len() <= typical.max(labels.len())
+        {
+            let filled: Vec<String> = prev.to_vec();
+            if filled != labels {
+                layouts.insert(0, filled);
+            }
+        }
+    }
     let mut best: Option<(f64, Vec<String>, Vec<Profile>, Vec<Column>, (f64, String))> = None;
     let mut why = String::new();
     for headers in layouts {
@@ -1183,6 +1263,12 @@ fn mapping_at(
     let Some((_, headers, profiles, columns, (confidence, reason))) = best else {
         return Err(why);
     };
+    if weak && !content_carries(&headers, &profiles, &columns) {
+        return Err(
+            "labels name no field and the content under them does not clearly read as a plan"
+                .to_string(),
+        );
+    }
     if resembles_data(&headers, &profiles) {
         return Err(format!(
             "the row with header words ({}) looks like the rows under it: a data row, not a header",
