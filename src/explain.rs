@@ -36,8 +36,10 @@ pub struct Candidate {
     pub number: u32,
     /// Where it starts.
     pub source: Source,
-    /// Rows (tables) or items (lists).
+    /// Rows of the table (header included) or items of the list, as read.
     pub size: usize,
+    /// Actions taken from it (0 when not taken).
+    pub actions: usize,
     /// Whether it became a plan.
     pub taken: bool,
     /// The plan (1-based index, as in the report's `tables`) it became.
@@ -104,14 +106,26 @@ fn candidate(
     tables: &[&Table],
     opts: &Options,
 ) -> Candidate {
-    // The plan it became: same kind of plan, same starting point.
+    // The plan it became: same starting point and columns. Lists are numbered as plans only
+    // after detection has decided which to keep, so their table and row numbers are left out.
+    let same_place = |p: &Source| match seen.kind {
+        CandidateKind::Table => *p == seen.source,
+        CandidateKind::List | CandidateKind::Records => {
+            let bare = |s: &Source| Source {
+                table: None,
+                row: None,
+                ..s.clone()
+            };
+            bare(p) == bare(&seen.source)
+        }
+    };
     let plan = seen
         .taken
         .then(|| {
             detection
                 .plans
                 .iter()
-                .position(|p| p.source == seen.source && p.columns.len() == seen.columns.len())
+                .position(|p| same_place(&p.source) && p.columns.len() == seen.columns.len())
         })
         .flatten();
     let mut reason = seen.reason.clone();
@@ -121,17 +135,17 @@ fn candidate(
             "; then left out: the document has action-plan tables and this list is not under a heading that names actions",
         );
     }
+    let table = (seen.kind == CandidateKind::Table)
+        .then(|| seen.source.table.and_then(|t| t.checked_sub(1)))
+        .flatten()
+        .and_then(|t| tables.get(t as usize));
     let (header, columns): (Vec<String>, Vec<Column>) = if !seen.columns.is_empty() {
         (
             seen.columns.iter().map(|c| c.header.clone()).collect(),
             seen.columns.clone(),
         )
-    } else if seen.kind == CandidateKind::Table {
-        seen.source
-            .table
-            .and_then(|t| tables.get(t as usize - 1))
-            .map(|t| likeliest_header(t, opts))
-            .unwrap_or_default()
+    } else if let Some(t) = table {
+        likeliest_header(t, opts)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -143,7 +157,8 @@ fn candidate(
         kind: seen.kind,
         number,
         source: seen.source.clone(),
-        size: seen.rows,
+        size: table.map_or(seen.rows, |t| t.rows.len()),
+        actions: if taken { seen.rows } else { 0 },
         taken,
         plans: plan.map(|i| vec![i as u32 + 1]).unwrap_or_default(),
         reason,
