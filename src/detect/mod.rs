@@ -3,6 +3,7 @@
 
 pub mod header;
 pub mod prose;
+pub mod rows;
 pub mod table;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::header::{self, is_ref, Profile};
+use super::rows;
 use super::{Column, Field, Plan, PlanRow};
 use crate::document::{Row, Source, Table};
 use crate::normalise::due;
@@ -34,13 +35,6 @@ static CONTD: LazyLock<Regex> = LazyLock::new(|| {
 static OUTCOME_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.*?)\b(outcome|objective)s?\s*\d*\s*:\s*(.*)$").unwrap());
 
-/// Words that cannot end a complete cell: a line ending on one was wrapped.
-const DANGLING: &[&str] = &[
-    "and", "or", "of", "the", "to", "for", "with", "in", "on", "a", "an", "between", "by", "from",
-    "that", "which", "their", "its", "is", "are", "be", "as", "at", "into", "through", "will",
-    "who", "our", "&",
-];
-
 fn header_key(cells: &[String]) -> Vec<String> {
     cells
         .iter()
@@ -65,23 +59,15 @@ fn header_shaped(cells: &[String]) -> bool {
             .all(|c| c.split_whitespace().count() <= 12 && c.chars().count() <= 100)
 }
 
-/// A leading integer reference of a row, as printed in the first cell ("3" or "3 To ...").
-fn leading_ref(cells: &[String]) -> Option<u32> {
+/// The number of a row's marker as printed in its first cell ("3", "3 To ...", "2.1").
+fn first_ordinal(cells: &[String]) -> Option<u64> {
     let first = cells.first()?.trim();
-    if let Ok(n) = first.parse::<u32>() {
-        return Some(n);
-    }
-    REF_PREFIX.captures(first).and_then(|c| c[1].parse().ok())
-}
-
-fn ends_dangling(text: &str) -> bool {
-    let t = text.trim_end();
-    if t.ends_with('-') || t.ends_with(',') || t.ends_with('/') {
-        return true;
-    }
-    t.rsplit(|c: char| c.is_whitespace())
-        .next()
-        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+    let marker = if rows::is_marker(first) {
+        first.to_string()
+    } else {
+        rows::leading_marker(first)?.0
+    };
+    rows::ordinal(&marker).map(|(_, n)| n)
 }
 
 fn starts_lower(text: &str) -> bool {
@@ -127,6 +113,20 @@ struct BRow {
     section: Option<String>,
 }
 
+/// One physical row of the plan body, fitted to the columns, with what row segmentation
+/// ([`rows::segment`]) needs to know about it.
+struct Piece {
+    cells: Vec<String>,
+    row: Row,
+    reference: Option<String>,
+    marker: Option<String>,
+    section: Option<String>,
+    gap_before: bool,
+    page_break_before: bool,
+    continues: bool,
+    starts: bool,
+}
+
 struct Builder {
     columns: Vec<Column>,
     key: Vec<String>,
@@ -139,10 +139,16 @@ struct Builder {
     action_col: Option<usize>,
     due_col: Option<usize>,
     bags: Vec<HashSet<String>>,
-    rows: Vec<BRow>,
+    /// Physical rows of the body in order; [`Builder::finish`] segments them into logical rows.
+    pieces: Vec<Piece>,
     row_section: Option<String>,
-    last_ref: Option<u32>,
-    since_ref: usize,
+    /// The last row marker printed ("12", "3.4").
+    last_marker: Option<String>,
+    /// The next physical row starts a logical row (it follows a section row).
+    next_starts: bool,
+    /// Last source line and page the plan has accounted for (rows, skipped headers): a row
+    /// further down follows a blank line.
+    accounted: Option<(Option<u32>, u32)>,
     repeated_header: bool,
     /// A section row seen after the last data row: the caption of a following new header.
     pending_caption: Option<String>,
@@ -290,70 +296,118 @@ impl Builder {
                 .all(|(_, c)| starts_lower(c) || c.ends_with('?') || c.ends_with(')'))
     }
 
-    fn is_continuation(
-        &self,
-        cells: &[String],
-        reference: &Option<String>,
-        next_ref: Option<u32>,
-    ) -> bool {
-        let Some(prev) = self.rows.last().map(|b| &b.cells) else {
-            return false;
-        };
-        if reference.is_some() {
-            return false;
+    /// Record that the plan has seen `row` (a data row, or a header it skipped), so that the
+    /// next row knows whether blank lines came between.
+    fn account(&mut self, row: &Row) {
+        if let Some(line) = row.source.line_end.or(row.source.line) {
+            self.accounted = Some((row.source.page, line));
         }
-        let action = self.action_col.map(|a| cells[a].as_str()).unwrap_or("");
-        let numbered = self.last_ref.is_some() || next_ref.is_some();
-        if numbered {
-            let expected = match next_ref {
-                Some(n) => n
-                    .saturating_sub(1)
-                    .saturating_sub(self.last_ref.unwrap_or(0)) as usize,
-                None => 0,
-            };
-            // Rows whose numbers the extraction lost still count as rows until the numbering
-            // catches up with the next printed number.
-            let filled = cells.iter().filter(|c| !c.is_empty()).count();
-            let lost_number_row = self.since_ref < expected
-                && !action.is_empty()
-                && (!starts_lower(action) || filled >= 2);
-            return !lost_number_row;
-        }
-        if action.is_empty() || starts_lower(action) {
-            return true;
-        }
-        let prev_action = self.action_col.map(|a| prev[a].as_str()).unwrap_or("");
-        if ends_dangling(prev_action) {
-            return true;
-        }
-        // Every filled cell of the row continues a cell of the row above that was cut short.
-        let due_empty = self.due_col.is_none_or(|d| cells[d].is_empty());
-        due_empty
-            && self.due_col.is_some_and(|d| !prev[d].is_empty())
-            && cells
-                .iter()
-                .zip(prev)
-                .filter(|(c, _)| !c.is_empty())
-                .all(|(_, p)| !p.is_empty() && !p.trim_end().ends_with('.'))
     }
 
-    fn add(&mut self, row: &Row, next_ref: Option<u32>) {
+    /// Blank lines and a page break between the last row accounted for and `row`.
+    fn spacing(&self, row: &Row) -> (bool, bool) {
+        match (self.accounted, row.source.line) {
+            (Some((page, last)), Some(line)) => {
+                let page_break =
+                    page.is_some() && row.source.page.is_some() && row.source.page != page;
+                (!page_break && line > last + 1, page_break)
+            }
+            _ => (false, false),
+        }
+    }
+
+    fn push(&mut self, row: &Row, cells: Vec<String>, reference: Option<String>, continues: bool) {
+        let marker = reference.clone().or_else(|| self.marker_of(&cells));
+        let (gap_before, page_break_before) = self.spacing(row);
+        if marker.is_some() {
+            self.last_marker = marker.clone();
+        }
+        let starts = std::mem::take(&mut self.next_starts);
+        self.pieces.push(Piece {
+            cells,
+            row: row.clone(),
+            reference,
+            marker,
+            section: self.row_section.clone(),
+            gap_before,
+            page_break_before,
+            continues: continues || row.continuation,
+            starts,
+        });
+        self.account(row);
+        self.repeated_header = false;
+    }
+
+    /// The number of the last row marker printed.
+    fn last_ordinal(&self) -> Option<u64> {
+        self.last_marker
+            .as_deref()
+            .and_then(rows::ordinal)
+            .map(|(_, n)| n)
+    }
+
+    /// The row marker of a fitted row: a marker in the number column, a first cell that is only
+    /// a marker ("1, 2"), or a marker at the start of the first cell ("3.1 Carers get ...").
+    fn marker_of(&self, cells: &[String]) -> Option<String> {
+        if let Some(r) = self.ref_col {
+            if let Some(t) = cells.get(r).filter(|t| rows::is_marker(t)) {
+                return Some(t.trim().to_string());
+            }
+        }
+        let first = cells.first()?;
+        if rows::is_marker(first) {
+            return Some(first.trim().to_string());
+        }
+        rows::leading_marker(first).map(|(m, _)| m)
+    }
+
+    /// Where, in the rows printed before the first header (`before`, indices into `all`), the
+    /// rows of this plan start: after the last row that is neither shaped like a row of the plan
+    /// nor a section row between such rows. `before.len()` when none belongs to the plan.
+    fn rows_before(&self, before: &[usize], all: &[Vec<String>]) -> usize {
+        let width = self.width();
+        let data_like = |cells: &[String]| {
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            if filled < 2.min(width) || filled < 3.min(width) || cells.len() + 1 < width {
+                return false;
+            }
+            let (fitted, _) = self.fit(cells.to_vec());
+            let has = |c: Option<usize>| c.is_some_and(|c| !fitted[c].is_empty());
+            has(self.action_col)
+                && [Field::Lead, Field::Due, Field::Evidence]
+                    .iter()
+                    .any(|&f| has(self.col(f)))
+        };
+        let lone = |cells: &[String]| cells.iter().filter(|c| !c.is_empty()).count() == 1;
+        let mut k = before.len();
+        let mut first_data = before.len();
+        while k > 0 {
+            let cells = &all[before[k - 1]];
+            if data_like(cells) {
+                first_data = k - 1;
+            } else if !lone(cells) {
+                break;
+            }
+            k -= 1;
+        }
+        first_data
+    }
+
+    fn add(&mut self, row: &Row) {
         let raw = texts(row);
         // A line the reader knows continues the row above but could not place in a column:
         // it goes to the column it resembles (the action column when nothing stands out).
-        if row.continuation && raw.len() == 1 && !self.rows.is_empty() {
+        if row.continuation && raw.len() == 1 && !self.pieces.is_empty() {
             let width = self.width();
             let best = (0..width)
                 .map(|j| (j, self.sim(&raw[0], j)))
                 .filter(|(j, s)| *s > 0.3 || Some(*j) == self.action_col)
                 .max_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(j, _)| j);
-            if let (Some(j), Some(prev)) = (best, self.rows.last_mut()) {
-                if !prev.cells[j].is_empty() {
-                    prev.cells[j].push('\n');
-                }
-                prev.cells[j].push_str(&raw[0]);
-                prev.row.source.line_end = row.source.line;
+            if let Some(j) = best {
+                let mut cells = vec![String::new(); width];
+                cells[j] = raw[0].clone();
+                self.push(row, cells, None, true);
             }
             return;
         }
@@ -382,10 +436,12 @@ impl Builder {
                 .unwrap_or_default();
             self.row_section = Some(section_name(&text));
             self.pending_caption = Some(text);
+            self.next_starts = true;
+            self.account(row);
             return;
         }
         self.pending_caption = None;
-        if self.rows.is_empty() && self.header_continuation(&raw) {
+        if self.pieces.is_empty() && self.header_continuation(&raw) {
             let headers: Vec<String> = self
                 .columns
                 .iter()
@@ -400,44 +456,79 @@ impl Builder {
                 self.action_col = self.col(Field::Action);
                 self.due_col = self.col(Field::Due);
             }
+            self.account(row);
             return;
         }
         let (cells, reference) = self.fit(raw);
-        if self.wrapped && self.is_continuation(&cells, &reference, next_ref) {
-            if let Some(prev) = self.rows.last_mut() {
-                let prow = &mut prev.row;
-                for (p, c) in prev.cells.iter_mut().zip(cells) {
-                    if !c.is_empty() {
-                        if !p.is_empty() {
-                            p.push('\n');
-                        }
-                        p.push_str(&c);
-                    }
-                }
-                prow.source.line_end = row
-                    .source
-                    .line_end
-                    .or(row.source.line)
-                    .or(prow.source.line_end);
-            }
-            return;
-        }
-        if let Some(n) = reference
-            .as_deref()
-            .and_then(|r| r.trim_end_matches(['.', ')']).parse::<u32>().ok())
-        {
-            self.last_ref = Some(n);
-            self.since_ref = 0;
+        self.push(row, cells, reference, false);
+    }
+
+    /// The logical rows: physical rows segmented by [`rows::segment`] (text and other
+    /// line-based tables) or taken one by one (tables whose format delimits rows), joined.
+    fn logical_rows(&self) -> Vec<BRow> {
+        let starts: Vec<bool> = if self.wrapped {
+            let lines: Vec<rows::Line<'_>> = self
+                .pieces
+                .iter()
+                .map(|p| rows::Line {
+                    cells: &p.cells,
+                    marker: p.marker.as_deref(),
+                    gap_before: p.gap_before,
+                    page_break_before: p.page_break_before,
+                    continues: p.continues,
+                    starts: p.starts,
+                })
+                .collect();
+            let roles = rows::Roles {
+                marker: self.ref_col,
+                action: self.action_col,
+                due: self.due_col,
+            };
+            rows::segment(&lines, &roles)
         } else {
-            self.since_ref += 1;
+            self.pieces
+                .iter()
+                .enumerate()
+                .map(|(k, p)| k == 0 || p.starts || !p.continues)
+                .collect()
+        };
+        let mut out: Vec<BRow> = Vec::new();
+        for (p, start) in self.pieces.iter().zip(starts) {
+            match out.last_mut() {
+                Some(prev) if !start => {
+                    for (c, t) in prev.cells.iter_mut().zip(&p.cells) {
+                        if !t.is_empty() {
+                            if !c.is_empty() {
+                                c.push('\n');
+                            }
+                            c.push_str(t);
+                        }
+                    }
+                    if prev.reference.is_none() {
+                        prev.reference = p.reference.clone();
+                    }
+                    let prow = &mut prev.row;
+                    prow.source.line_end = p
+                        .row
+                        .source
+                        .line_end
+                        .or(p.row.source.line)
+                        .or(prow.source.line_end);
+                }
+                _ => {
+                    if p.cells.iter().all(|c| c.is_empty()) {
+                        continue;
+                    }
+                    out.push(BRow {
+                        cells: p.cells.clone(),
+                        row: p.row.clone(),
+                        reference: p.reference.clone(),
+                        section: p.section.clone(),
+                    })
+                }
+            }
         }
-        self.rows.push(BRow {
-            cells,
-            row: row.clone(),
-            reference,
-            section: self.row_section.clone(),
-        });
-        self.repeated_header = false;
+        out
     }
 
     fn finish(self, table_index: u32) -> Plan {
@@ -451,7 +542,7 @@ impl Builder {
                 reference,
                 section: row_section,
             },
-        ) in self.rows.iter().enumerate()
+        ) in self.logical_rows().into_iter().enumerate()
         {
             let mut pr = PlanRow {
                 source: Source {
@@ -560,20 +651,20 @@ pub fn split_caption(text: &str) -> (Option<String>, Option<String>) {
 pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Options) -> Vec<Plan> {
     let rows = &table.rows;
     let all: Vec<Vec<String>> = rows.iter().map(texts).collect();
-    // Header keys once per row, and memoised lookahead scans (see `scan_ahead`): without them a
-    // long table was quadratic (200k rows did not finish in minutes).
+    // Header keys once per row (a long table compares every row with its header).
     let keys: Vec<Vec<String>> = all.iter().map(|c| header_key(c)).collect();
-    let mut memo_ref = Ahead::default();
-    let mut memo_num = Ahead::default();
     let mut out = Vec::new();
     let mut cur: Option<Builder> = None;
     let mut caption: Vec<String> = Vec::new();
+    // Rows before the table's first header (their caption texts are `caption`).
+    let mut before: Vec<usize> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let cells = &all[r];
         let key = keys[r].clone();
         if let Some(b) = cur.as_mut() {
             if !key.is_empty() && key == b.key && b.pending_caption.is_none() {
                 b.repeated_header = true;
+                b.account(row);
                 continue;
             }
         }
@@ -598,6 +689,7 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
                     if b.pending_caption.is_none() && fields(&columns) == fields(&b.columns) {
                         b.repeated_header = true;
+                        b.account(row);
                         continue;
                     }
                 }
@@ -607,24 +699,36 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     }
                     out.push(b.finish(table_index));
                 }
-                let (mut section, objective) = split_caption(&caption.join(" "));
-                let objective = objective.or_else(|| around.objective.clone());
-                if section.is_none() {
-                    section = around.section.clone();
-                }
-                caption.clear();
-                cur = Some(new_builder(
+                let mut nb = new_builder(
                     columns,
                     confidence,
                     key,
-                    section,
-                    objective,
+                    None,
+                    None,
                     row.source.clone(),
                     table.wrapped_lines,
                     &all,
                     r,
                     &opts.header_synonyms,
-                ));
+                );
+                // Rows printed before the table's first header belong to it when they are shaped
+                // like its rows: the header is the repeat of one printed on an earlier page.
+                let k = nb.rows_before(&before, &all);
+                if !before.is_empty() {
+                    caption.truncate(k.min(caption.len()));
+                }
+                let (mut section, objective) = split_caption(&caption.join(" "));
+                nb.objective = objective.or_else(|| around.objective.clone());
+                if section.is_none() {
+                    section = around.section.clone();
+                }
+                nb.section = section;
+                for &q in &before[k.min(before.len())..] {
+                    nb.add(&rows[q]);
+                }
+                before.clear();
+                caption.clear();
+                cur = Some(nb);
                 continue;
             }
         }
@@ -637,35 +741,15 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     .collect();
                 if !t.is_empty() {
                     caption.push(t.join(" "));
+                    before.push(r);
                 }
             }
             Some(b) => {
-                let stop = |q: usize| keys[q] == b.key;
-                let ref_at = |q: usize| {
-                    leading_ref(&all[q]).filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
-                };
-                let num_at = |q: usize| {
-                    all[q]
-                        .get(b.ref_col.unwrap_or(0))
-                        .and_then(|c| c.parse::<u32>().ok())
-                };
-                let next_ref = memo_ref
-                    .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| {
-                        ref_at(q).is_some()
-                    })
-                    .and_then(ref_at);
-                let next_ref = next_ref.or_else(|| {
-                    memo_num
-                        .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| {
-                            num_at(q).is_some()
-                        })
-                        .and_then(num_at)
-                });
                 // A repeated header followed by a row numbered 1 starts a new plan.
                 if b.repeated_header
-                    && !b.rows.is_empty()
-                    && leading_ref(cells) == Some(1)
-                    && b.last_ref.is_some_and(|n| n > 1)
+                    && !b.pieces.is_empty()
+                    && first_ordinal(cells) == Some(1)
+                    && b.last_ordinal().is_some_and(|n| n > 1)
                 {
                     let columns = b.columns.clone();
                     let (confidence, key, wrapped) = (b.confidence, b.key.clone(), b.wrapped);
@@ -685,10 +769,10 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                         r,
                         &opts.header_synonyms,
                     );
-                    nb.add(row, next_ref);
+                    nb.add(row);
                     cur = Some(nb);
                 } else {
-                    b.add(row, next_ref);
+                    b.add(row);
                 }
             }
         }
@@ -697,39 +781,6 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
         out.push(b.finish(table_index));
     }
     out
-}
-
-/// A memoised lookahead: the first row `q > r` where `hit(q)`, unless a row where `stop(q)`
-/// comes first. Successive rows of one plan reuse the previous answer while it is still ahead,
-/// so a whole table costs one pass instead of one pass per row.
-#[derive(Default)]
-struct Ahead {
-    /// (plan key, ref column, scan started at, first row where the scan ended or `n`).
-    last: Option<(Vec<String>, Option<usize>, usize, usize)>,
-}
-
-impl Ahead {
-    fn scan(
-        &mut self,
-        r: usize,
-        n: usize,
-        key: &[String],
-        ref_col: Option<usize>,
-        stop: impl Fn(usize) -> bool,
-        hit: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
-        let end = match &self.last {
-            Some((k, c, from, end)) if k == key && *c == ref_col && *from <= r + 1 && *end > r => {
-                *end
-            }
-            _ => {
-                let end = (r + 1..n).find(|&q| stop(q) || hit(q)).unwrap_or(n);
-                self.last = Some((key.to_vec(), ref_col, r + 1, end));
-                end
-            }
-        };
-        (end < n && !stop(end)).then_some(end)
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -770,10 +821,11 @@ fn new_builder(
         action_col: None,
         due_col: None,
         bags,
-        rows: Vec::new(),
+        pieces: Vec::new(),
         row_section: None,
-        last_ref: None,
-        since_ref: 0,
+        last_marker: None,
+        next_starts: false,
+        accounted: None,
         repeated_header: false,
         pending_caption: None,
         synonyms: synonyms.clone(),
