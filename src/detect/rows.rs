@@ -148,7 +148,7 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
 
 static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,4}[.)]?|\d{5,}[.)]|[A-Z]{1,3}\d{1,3}(?:\.\d{1,3})*)(\s*[\-–—:]\s+|\s+)(["'‘“(\[<]?\p{Lu})"#,
+        r#"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,4}[.)]?|\d{5,}[.)]|[A-Z]{1,3}\d{1,3}(?:\.\d{1,3})*)(\s*[\-–—:]\s+|\s+)(<|["'‘“(\[]?\p{Lu})"#,
     )
     .unwrap()
 });
@@ -158,6 +158,13 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
 pub fn is_marker(text: &str) -> bool {
     let t = text.trim();
     !t.is_empty() && t.chars().count() <= 40 && MARKER.is_match(t)
+}
+
+/// Is the whole cell one row number or code (a marker that is neither a list nor a bullet)?
+pub fn is_code(text: &str) -> bool {
+    static ONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!("^{CODE}$")).unwrap());
+    let t = text.trim();
+    !t.is_empty() && t.chars().count() <= 20 && ONE.is_match(t)
 }
 
 /// A marker printed at the start of a cell (`3.1 Carers get ...`, `12. Review ...`,

@@ -27,8 +27,6 @@ pub struct Surroundings {
 static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
 });
-static REF_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
 static CONTD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
 });
@@ -193,9 +191,15 @@ impl Builder {
             cells.pop();
         }
         let mut reference = None;
-        // A wrapped line may keep the tab of an unheaded number column: drop that empty first
-        // cell when the rest then fits the columns' vocabulary better.
-        if self.wrapped && self.ref_col.is_none() && cells.len() >= 2 && cells[0].is_empty() {
+        // A wrapped line may keep the tab of an unheaded number column (it prints more cells than
+        // the header): drop that empty first cell when the rest then fits the columns' vocabulary
+        // better. A line as wide as the header keeps its cells where they are.
+        if self.wrapped
+            && self.ref_col.is_none()
+            && printed > width
+            && cells.len() >= 2
+            && cells[0].is_empty()
+        {
             let fit_score = |cs: &[String]| {
                 cs.iter()
                     .take(width)
@@ -212,7 +216,7 @@ impl Builder {
         if self.ref_col.is_none()
             && cells.len() >= 2
             && cells.len() <= width + 1
-            && is_ref(&cells[0])
+            && rows::is_code(&cells[0])
             && self.action_col == Some(0)
         {
             // A number before the first column: the row's reference (header has no number column).
@@ -231,13 +235,8 @@ impl Builder {
             }
         }
         if cells.len() < width && cells.len() >= 2 && self.ref_col == Some(0) {
-            if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
-                let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
-                    .trim()
-                    .trim_start_matches('.')
-                    .trim()
-                    .to_string();
-                cells[0] = c[1].to_string();
+            if let Some((marker, rest)) = rows::leading_marker(&cells[0]) {
+                cells[0] = marker;
                 cells.insert(1, rest);
                 printed += 1;
             }
@@ -246,20 +245,17 @@ impl Builder {
             cells = align(&cells, width, &|c, j| self.sim(c, j));
         }
         cells.resize(width, String::new());
-        // "1 Individual carers ..." in a table without a number column.
-        if let Some(a) = self.action_col {
-            let has_ref = self.ref_col.is_some_and(|r| !cells[r].is_empty()) || reference.is_some();
-            if !has_ref && a == 0 {
-                if let Some(c) = REF_PREFIX.captures(&cells[a].clone()) {
-                    let end = c.get(1).map_or(0, |m| m.end());
-                    reference = Some(c[1].to_string());
-                    cells[a] = cells[a][end..].trim_start_matches('.').trim().to_string();
-                }
+        // "1 Individual carers ..." or "3.2 Carers stay in work" (an outcome column) in a table
+        // without a number column: the number is the row's reference.
+        if self.ref_col.is_none() && reference.is_none() && width > 1 {
+            if let Some((marker, rest)) = rows::leading_marker(&cells[0]) {
+                reference = Some(marker);
+                cells[0] = rest;
             }
         }
         if reference.is_none() {
             if let Some(r) = self.ref_col {
-                if is_ref(&cells[r]) {
+                if rows::is_code(&cells[r]) {
                     reference = Some(cells[r].clone());
                 } else if !cells[r].is_empty()
                     && self.action_col.is_some_and(|a| cells[a].is_empty())
