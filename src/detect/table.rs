@@ -389,6 +389,48 @@ impl Builder {
         first_data
     }
 
+    /// A section heading printed across several cells of a row, as text extraction leaves a
+    /// merged heading row: "Outcome 3. Carers get | help quickly | in an emergency", or the
+    /// merged cell repeated in each cell it spans ("Outcome 3. Carers get help" | "Outcome 3.
+    /// Carers get help quickly in an emergency"). The first piece names a section; every other
+    /// piece continues or repeats it; no piece reads as a deadline. Returns the heading.
+    fn spanning_heading(&self, raw: &[String]) -> Option<String> {
+        let filled: Vec<&str> = raw
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if filled.len() < 2 || self.width() < 3 {
+            return None;
+        }
+        let first = filled[0];
+        if raw.first().is_none_or(|c| c.trim().is_empty())
+            || !(SECTION_ROW.is_match(first) || OUTCOME_SPLIT.is_match(first))
+        {
+            return None;
+        }
+        if let Some(d) = self.due_col {
+            if raw.get(d).is_some_and(|c| due::parse(c).date.is_some()) {
+                return None;
+            }
+        }
+        let norm = |s: &str| header::words(s).join(" ");
+        // Repeats: every piece is a prefix of the longest.
+        let longest = filled.iter().max_by_key(|c| c.len()).copied()?;
+        if filled.iter().all(|c| norm(longest).starts_with(&norm(c))) {
+            return Some(longest.to_string());
+        }
+        // Continues: each later piece goes on mid-phrase.
+        let continues = filled
+            .windows(2)
+            .all(|w| rows::starts_lower(w[1]) && !rows::ends_sentence(w[0]));
+        if !continues {
+            return None;
+        }
+        let text = filled.join("\n");
+        Some(text)
+    }
+
     fn add(&mut self, row: &Row) {
         let raw = texts(row);
         // A line the reader knows continues the row above but could not place in a column:
@@ -409,6 +451,14 @@ impl Builder {
         }
         let filled: Vec<&String> = raw.iter().filter(|c| !c.is_empty()).collect();
         if filled.is_empty() {
+            return;
+        }
+        // A section heading whose text ran across the cells of its row.
+        if let Some(text) = self.spanning_heading(&raw) {
+            self.row_section = Some(section_name(&text));
+            self.pending_caption = Some(text);
+            self.next_starts = true;
+            self.account(row);
             return;
         }
         // A row with one cell (a merged row spanning the table), or a lone first cell that names

@@ -21,6 +21,8 @@ use regex::Regex;
 use crate::document::{Block, BlockKind, Document, Row, Source, Table};
 use crate::error::Result;
 
+mod layout;
+
 /// Read text bytes into a document.
 pub fn read(bytes: &[u8]) -> Result<Document> {
     let text = decode(bytes);
@@ -45,7 +47,7 @@ pub fn read(bytes: &[u8]) -> Result<Document> {
                 200,
             )
         });
-    let blocks = Parser { lines: &lines }.parse();
+    let blocks = Parser::new(&lines).parse();
     Ok(Document {
         title,
         pages,
@@ -238,6 +240,9 @@ static SECTION_NUMBER: LazyLock<Regex> =
 static KEYWORD_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(action\s+theme|theme|priority|outcome|objective|aim|section|chapter|appendix|part|strand|workstream|goal|key\s+(delivery\s+)?area)\b").unwrap()
 });
+/// A numbered paragraph ("3.4.", "12.1 "): it starts a paragraph of its own.
+static PARAGRAPH_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}(\.\d{1,3})+\.?\s+\S").unwrap());
 static OUTCOME_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(outcome|objective)s?\s*\d*\s*[:\-–]\s*\S").unwrap());
 
@@ -296,10 +301,62 @@ fn heading_level(t: &str, isolated: bool) -> Option<u8> {
 
 struct Parser<'a> {
     lines: &'a [Line],
+    /// Kind of every line.
+    kinds: Vec<Kind>,
+    /// Characters of every line (fixed-width layout works in character positions).
+    chars: Vec<Vec<char>>,
+    /// Fixed-width tables found in the text.
+    regions: Vec<layout::Region>,
+    /// For every line, the fixed-width table starting there.
+    region_at: Vec<Option<usize>>,
+    /// How often each line's text occurs (computed when first needed).
+    repeats: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
-impl Parser<'_> {
+/// A line's text for counting repeats (running headers): lower case, digits as `#`.
+fn repeat_key(t: &str) -> String {
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+impl<'a> Parser<'a> {
+    fn new(lines: &'a [Line]) -> Parser<'a> {
+        let mut p = Parser {
+            lines,
+            kinds: Vec::new(),
+            chars: lines.iter().map(|l| l.text.chars().collect()).collect(),
+            regions: Vec::new(),
+            region_at: vec![None; lines.len()],
+            repeats: std::sync::OnceLock::new(),
+        };
+        p.kinds = (0..lines.len()).map(|i| p.line_kind(i)).collect();
+        let views: Vec<layout::LineView<'_>> = (0..lines.len())
+            .map(|i| layout::LineView {
+                chars: &p.chars[i],
+                usable: matches!(p.kinds[i], Kind::Text | Kind::Blank),
+                blank: p.kinds[i] == Kind::Blank,
+                page: lines[i].page,
+            })
+            .collect();
+        let regions = layout::regions(&views);
+        drop(views);
+        for (k, r) in regions.iter().enumerate() {
+            p.region_at[r.start] = Some(k);
+        }
+        p.regions = regions;
+        p
+    }
+
     fn kind(&self, i: usize) -> Kind {
+        self.kinds[i]
+    }
+
+    fn line_kind(&self, i: usize) -> Kind {
         let text = &self.lines[i].text;
         if is_furniture(text) {
             return Kind::Blank;
@@ -352,8 +409,14 @@ impl Parser<'_> {
     fn parse(&self) -> Vec<Block> {
         let mut blocks = Vec::new();
         let mut i = 0;
+        // The last fixed-width table emitted: its block, region and the columns of its first part.
+        let mut last_table: Option<(usize, usize)> = None;
         while i < self.lines.len() {
             let k = self.kind(i);
+            if let Some(r) = self.region_at[i] {
+                i = self.fixed_width(r, &mut blocks, &mut last_table);
+                continue;
+            }
             if k != Kind::Blank && self.underlined(i) {
                 let text = self.lines[i]
                     .text
@@ -374,10 +437,7 @@ impl Parser<'_> {
                 Kind::TabSingle => self.vertical(i, &mut blocks),
                 Kind::TabMulti => self.horizontal(i, &mut blocks),
                 Kind::Pipe => self.pipe(i, &mut blocks),
-                Kind::Text => match self.fixed_width(i, &mut blocks) {
-                    Some(next) => next,
-                    None => self.prose(i, &mut blocks),
-                },
+                Kind::Text => self.prose(i, &mut blocks),
             };
         }
         blocks
@@ -635,94 +695,175 @@ impl Parser<'_> {
         i
     }
 
-    /// Fixed-width columns (`pdftotext -layout`): a run of lines whose words line up in columns
-    /// separated by gutters of two or more spaces.
-    fn fixed_width(&self, start: usize, blocks: &mut Vec<Block>) -> Option<usize> {
-        if segments(&self.lines[start].text).len() < 3 {
-            return None;
-        }
-        // Extend over lines that are blank (at most two in a row) or columnar text.
-        let mut i = start;
-        let mut end = start;
-        let mut blanks = 0;
-        let mut columnar = 0;
-        while i < self.lines.len() {
-            match self.kind(i) {
-                Kind::Blank => {
-                    blanks += 1;
-                    if blanks > 2 {
-                        break;
-                    }
-                }
-                Kind::Text => {
-                    let segs = segments(&self.lines[i].text);
-                    if segs.len() >= 2 {
-                        columnar += 1;
-                    } else if i > start {
-                        // A single segment continues a column if it is indented or short.
-                        let (x, s) = &segs[0];
-                        if *x < 4 && s.chars().count() > 60 {
-                            break;
-                        }
-                    }
-                    blanks = 0;
-                    end = i;
-                }
-                _ => break,
-            }
-            i += 1;
-        }
-        let lines = &self.lines[start..=end];
-        if columnar < 3 {
-            return None;
-        }
-        // Column starts: positions where some line's segment starts and no line has text in the
-        // two characters before (a gutter).
-        let width = lines
-            .iter()
-            .map(|l| l.text.chars().count())
-            .max()
-            .unwrap_or(0);
-        let mut occupied = vec![0usize; width + 1];
-        for l in lines {
-            for (x, c) in l.text.chars().enumerate() {
-                if !c.is_whitespace() {
-                    occupied[x] += 1;
-                }
-            }
-        }
-        let mut starts = vec![0usize];
-        for x in 2..width {
-            if occupied[x] > 0 && occupied[x - 1] == 0 && occupied[x - 2] == 0 {
-                starts.push(x);
-            }
-        }
-        if starts.len() < 3 {
-            return None;
-        }
-        let mut rows = Vec::new();
-        for (k, l) in lines.iter().enumerate() {
-            if l.text.trim().is_empty() {
+    /// The rows of a fixed-width table: one row per line, split at the columns; a line of one
+    /// run of text crossing the columns (a heading spanning the table) is a row of one cell, and
+    /// the lines that continue it in lower case join it.
+    fn region_rows(&self, r: &layout::Region) -> Vec<Row> {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut spanning: Option<usize> = None;
+        for k in r.start..=r.end {
+            if self.kind(k) == Kind::Blank || is_rule_line(&self.lines[k].text) {
                 continue;
             }
-            let mut cells = vec![String::new(); starts.len()];
-            for (x, s) in segments(&l.text) {
-                let col = starts.iter().rposition(|&c| c <= x + 1).unwrap_or(0);
-                if !cells[col].is_empty() {
-                    cells[col].push(' ');
+            let chars = &self.chars[k];
+            let t = self.lines[k].text.trim();
+            if let Some(s) = spanning {
+                let segs = layout::segments(chars);
+                let indent = |c: &[char]| c.iter().take_while(|c| c.is_whitespace()).count();
+                if segs.len() == 1
+                    && indent(chars)
+                        == indent(&self.chars[rows[s].source.line.map_or(k, |l| l as usize - 1)])
+                    && t.chars().next().is_some_and(char::is_lowercase)
+                {
+                    let row = &mut rows[s];
+                    row.cells[0].text.push(' ');
+                    row.cells[0].text.push_str(t);
+                    row.source.line_end = Some(self.lines[k].no);
+                    continue;
                 }
-                cells[col].push_str(&s);
             }
-            rows.push(Row::from_texts(cells, self.src(start + k, start + k)));
+            if layout::spans(chars, &r.bounds) {
+                rows.push(Row::from_texts([t.to_string()], self.src(k, k)));
+                spanning = Some(rows.len() - 1);
+                continue;
+            }
+            spanning = None;
+            rows.push(Row::from_texts(
+                layout::cells(chars, &r.bounds),
+                self.src(k, k),
+            ));
+        }
+        rows
+    }
+
+    /// Emit the fixed-width table of region `r`; a table continued from the previous page (only
+    /// blank lines, page furniture and running headers between) joins the part before it, its
+    /// columns mapped by position relative to each part.
+    fn fixed_width(
+        &self,
+        r: usize,
+        blocks: &mut Vec<Block>,
+        last_table: &mut Option<(usize, usize)>,
+    ) -> usize {
+        let region = &self.regions[r];
+        let mut rows = self.region_rows(region);
+        let next = region.end + 1;
+        if let Some((block, q)) = *last_table {
+            if let Some(between) = self.continued(q, r) {
+                let first = &self.regions[q];
+                let width = |g: &layout::Region| {
+                    (g.start..=g.end)
+                        .map(|k| self.chars[k].len())
+                        .max()
+                        .unwrap_or(0)
+                };
+                let map =
+                    layout::map_columns(&first.bounds, width(first), &region.bounds, width(region));
+                // Blocks made of the lines between (running headers) are dropped or kept as
+                // rows of one cell.
+                blocks.truncate(block + 1);
+                if let Some(Block {
+                    kind: BlockKind::Table(t),
+                    source,
+                }) = blocks.get_mut(block)
+                {
+                    for k in between {
+                        t.rows.push(Row::from_texts(
+                            [self.lines[k].text.trim().to_string()],
+                            self.src(k, k),
+                        ));
+                    }
+                    let w = first.bounds.len();
+                    for row in rows.drain(..) {
+                        if row.cells.len() == 1 {
+                            t.rows.push(row);
+                            continue;
+                        }
+                        let mut cells = vec![String::new(); w];
+                        for (c, cell) in row.cells.iter().enumerate() {
+                            let to = map.get(c).copied().unwrap_or(0).min(w - 1);
+                            if !cell.text.is_empty() {
+                                if !cells[to].is_empty() {
+                                    cells[to].push(' ');
+                                }
+                                cells[to].push_str(&cell.text);
+                            }
+                        }
+                        t.rows.push(Row::from_texts(cells, row.source));
+                    }
+                    source.line_end = Some(self.lines[region.end].no);
+                    return next;
+                }
+            }
+        }
+        if rows.is_empty() {
+            return next;
         }
         blocks.push(Block {
             kind: BlockKind::Table(Table {
                 rows,
                 wrapped_lines: true,
             }),
-            source: self.src(start, end),
+            source: self.src(region.start, region.end),
         });
-        Some(end + 1)
+        *last_table = Some((blocks.len() - 1, r));
+        next
+    }
+
+    /// Does region `r` continue the table of region `q` on the next page? Only blank lines,
+    /// furniture and a few short lines (running headers and footers, or a heading) may lie
+    /// between. Returns the lines between that are kept (headings, not repeated furniture).
+    fn continued(&self, q: usize, r: usize) -> Option<Vec<usize>> {
+        let (a, b) = (&self.regions[q], &self.regions[r]);
+        let (pa, pb) = (self.lines[a.end].page?, self.lines[b.start].page?);
+        if pb != pa + 1 {
+            return None;
+        }
+        let between: Vec<usize> = (a.end + 1..b.start)
+            .filter(|&k| self.kind(k) != Kind::Blank)
+            .collect();
+        if between.len() > 3
+            || between.iter().any(|&k| {
+                self.kind(k) != Kind::Text
+                    || layout::segments(&self.chars[k]).len() > 1
+                    || self.lines[k].text.trim().chars().count() > 80
+            })
+        {
+            return None;
+        }
+        let width = (b.start..=b.end)
+            .map(|k| self.chars[k].len())
+            .max()
+            .unwrap_or(0);
+        Some(
+            between
+                .into_iter()
+                .filter(|&k| {
+                    let indent = self.chars[k]
+                        .iter()
+                        .take_while(|c| c.is_whitespace())
+                        .count();
+                    // Running headers sit right or centre, or repeat on other pages.
+                    indent * 3 < width && !self.repeated(k)
+                })
+                .collect(),
+        )
+    }
+
+    /// Is line `k` printed again elsewhere in the text (a running header or footer)?
+    fn repeated(&self, k: usize) -> bool {
+        let counts = self.repeats.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, usize> = Default::default();
+            for l in self.lines {
+                if !l.text.trim().is_empty() {
+                    *m.entry(repeat_key(&l.text)).or_default() += 1;
+                }
+            }
+            m
+        });
+        counts
+            .get(&repeat_key(&self.lines[k].text))
+            .is_some_and(|&n| n > 1)
     }
 
     /// Headings, list items and paragraphs.
@@ -777,10 +918,11 @@ impl Parser<'_> {
     /// Join the following plain text lines (wrapped prose) onto `text`.
     fn continue_lines(&self, i: usize, mut text: String) -> (String, usize) {
         let mut j = i + 1;
-        while j < self.lines.len() && self.kind(j) == Kind::Text {
+        while j < self.lines.len() && self.kind(j) == Kind::Text && self.region_at[j].is_none() {
             let t = self.lines[j].text.trim();
             if bullet(t).is_some()
                 || numbered(t).is_some()
+                || PARAGRAPH_NUMBER.is_match(t)
                 || OUTCOME_LINE.is_match(t)
                 || self.underlined(j)
             {
@@ -815,32 +957,6 @@ fn split_pipes(s: &str) -> Vec<&str> {
         }
     }
     out.push(&s[from..]);
-    out
-}
-
-/// Runs of text separated by two or more spaces, with their starting column (in chars).
-fn segments(line: &str) -> Vec<(usize, String)> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = Vec::new();
-    let mut x = 0;
-    while x < chars.len() {
-        while x < chars.len() && chars[x].is_whitespace() {
-            x += 1;
-        }
-        if x >= chars.len() {
-            break;
-        }
-        let s = x;
-        let mut e = x;
-        while e < chars.len() {
-            if chars[e].is_whitespace() && (e + 1 >= chars.len() || chars[e + 1].is_whitespace()) {
-                break;
-            }
-            e += 1;
-        }
-        out.push((s, chars[s..e].iter().collect::<String>().trim().to_string()));
-        x = e;
-    }
     out
 }
 

@@ -1,0 +1,405 @@
+//! Fixed-width tables in text (`pdftotext -layout`, printed reports): where they are and where
+//! their columns start, found from the text alone.
+//!
+//! A column shows as a **gutter**: character positions that are blank on (nearly) every line of
+//! a block while text starts right after them on several lines. This is the projection profile
+//! that Tabula's stream mode and pdftotext itself use: count, for every position, the lines with
+//! text there ([`Profile`]); a column starts where that count rises from (almost) nothing and
+//! several lines start a run of text. Nothing depends on where the columns sit on the page, so
+//! every page is measured on its own and tables continued over a page break are joined by their
+//! content ([`map_columns`]), not by character position.
+//!
+//! A table is a block of lines with at least three columns: it starts at its first line whose
+//! text runs in columns, whatever precedes it (a paragraph, a list item, a heading), and ends at
+//! the first line that crosses its gutters as prose does.
+
+/// A run of text on a line: start and end (exclusive) in characters, and the text.
+#[derive(Debug, Clone)]
+pub(super) struct Seg {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Runs of text separated by two or more spaces.
+pub(super) fn segments(chars: &[char]) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let mut x = 0;
+    let n = chars.len();
+    while x < n {
+        while x < n && chars[x].is_whitespace() {
+            x += 1;
+        }
+        if x >= n {
+            break;
+        }
+        let s = x;
+        let mut e = x;
+        while e < n {
+            if chars[e].is_whitespace() && (e + 1 >= n || chars[e + 1].is_whitespace()) {
+                break;
+            }
+            e += 1;
+        }
+        out.push(Seg { start: s, end: e });
+        x = e;
+    }
+    out
+}
+
+/// A table found in the text: its lines (indices, inclusive) and the character positions where
+/// its columns start (the first is the table's left edge).
+#[derive(Debug, Clone)]
+pub(super) struct Region {
+    pub start: usize,
+    pub end: usize,
+    pub bounds: Vec<usize>,
+}
+
+/// One line as the layout analysis sees it.
+pub(super) struct LineView<'a> {
+    /// Characters of the line (tabs never occur: tab lines are not fixed-width text).
+    pub chars: &'a [char],
+    /// The line can be part of a fixed-width table (plain text, not a tab or pipe row).
+    pub usable: bool,
+    /// The line is blank (or page furniture).
+    pub blank: bool,
+    /// Page of the line, when the text has form feeds.
+    pub page: Option<u32>,
+}
+
+/// Column starts of a block of lines from its projection profile: a position where several
+/// lines start a run of text, and where the position before is blank on all lines but a few
+/// (lines that cross, such as a heading spanning the table or two cells printed one space apart).
+pub(super) fn column_bounds(lines: &[&[char]]) -> Vec<usize> {
+    let width = lines.iter().map(|l| l.len()).max().unwrap_or(0);
+    if width == 0 {
+        return Vec::new();
+    }
+    let mut occ = vec![0usize; width + 1];
+    let mut starts = vec![0usize; width + 1];
+    let mut n = 0;
+    for l in lines {
+        let segs = segments(l);
+        if segs.is_empty() {
+            continue;
+        }
+        n += 1;
+        for (x, c) in l.iter().enumerate() {
+            if !c.is_whitespace() {
+                occ[x] += 1;
+            }
+        }
+        for s in &segs {
+            starts[s.start] += 1;
+        }
+    }
+    let tol = n / 10;
+    let Some(left) = (0..width).find(|&x| occ[x] > 0) else {
+        return Vec::new();
+    };
+    let mut bounds = vec![left];
+    for x in left + 2..width {
+        let last = *bounds.last().unwrap_or(&left);
+        if occ[x] > 0
+            && occ[x - 1] <= tol
+            && starts[x] >= 2
+            && x >= last + 2
+            // A real column keeps text on a good share of the lines.
+            && (x..width).take(40).map(|k| occ[k]).max().unwrap_or(0) * 5 >= n
+        {
+            bounds.push(x);
+        }
+    }
+    bounds
+}
+
+/// Does every run of text of the line sit inside one column, leaving the gutters blank?
+pub(super) fn fits(chars: &[char], bounds: &[usize]) -> bool {
+    segments(chars)
+        .iter()
+        .all(|s| !bounds.iter().any(|&b| b > s.start + 1 && b <= s.end))
+}
+
+/// A line of one run of text that crosses column starts: a heading or note spanning the table.
+pub(super) fn spans(chars: &[char], bounds: &[usize]) -> bool {
+    let segs = segments(chars);
+    segs.len() == 1 && !fits(chars, bounds)
+}
+
+/// Split a line into cells at the column starts. A run that crosses a column start at a space
+/// (two cells printed one space apart) is split there; a word running over a column start stays
+/// in the column where it began.
+pub(super) fn cells(chars: &[char], bounds: &[usize]) -> Vec<String> {
+    let mut out = vec![String::new(); bounds.len().max(1)];
+    for s in segments(chars) {
+        let mut from = s.start;
+        let mut cuts: Vec<usize> = bounds
+            .iter()
+            .copied()
+            .filter(|&b| b > s.start + 1 && b < s.end && chars[b - 1] == ' ')
+            .collect();
+        cuts.push(s.end);
+        for to in cuts {
+            let text: String = chars[from..to].iter().collect();
+            let text = text.trim();
+            if !text.is_empty() {
+                let col = bounds.iter().rposition(|&b| b <= from + 1).unwrap_or(0);
+                if !out[col].is_empty() {
+                    out[col].push(' ');
+                }
+                out[col].push_str(text);
+            }
+            from = to;
+        }
+    }
+    out
+}
+
+/// Lines with text in at least two columns (runs separated by two or more spaces).
+fn multi(l: &LineView<'_>) -> bool {
+    l.usable && !l.blank && segments(l.chars).len() >= 2
+}
+
+/// The fixed-width tables of a text, in order. Each page is analysed on its own.
+pub(super) fn regions(lines: &[LineView<'_>]) -> Vec<Region> {
+    /// Lines between two lines with columns that a table may hold (wrapped cells, blank lines).
+    const MAX_GAP: usize = 12;
+    let mut out = Vec::new();
+    let n = lines.len();
+    let mut i = 0;
+    while i < n {
+        if !multi(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        // A cluster of lines with columns, on one page, with only usable lines between.
+        let page = lines[i].page;
+        let first = i;
+        let mut last = i;
+        let mut j = i + 1;
+        while j < n && j <= last + MAX_GAP {
+            let l = &lines[j];
+            if !l.usable || l.page != page {
+                break;
+            }
+            if multi(l) {
+                last = j;
+            }
+            j += 1;
+        }
+        i = last + 1;
+        if let Some(r) = region(lines, first, last) {
+            i = r.end + 1;
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The table in the cluster of lines `first..=last`, if it has at least three columns.
+fn region(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region> {
+    let multis = (first..=last).filter(|&k| multi(&lines[k])).count();
+    if multis < 2 {
+        return None;
+    }
+    // Columns from the lines that are clearly tabular (text in three columns or more), then
+    // again from every line that fits them: prose or a list item caught in the block does not
+    // fill the gutters, and columns that are often empty still show.
+    let strong: Vec<&[char]> = (first..=last)
+        .filter(|&k| lines[k].usable && segments(lines[k].chars).len() >= 3)
+        .map(|k| lines[k].chars)
+        .collect();
+    let seed: Vec<&[char]> = if strong.len() >= 2 {
+        strong
+    } else {
+        (first..=last)
+            .filter(|&k| multi(&lines[k]))
+            .map(|k| lines[k].chars)
+            .collect()
+    };
+    let bounds = column_bounds(&seed);
+    if bounds.len() < 3 {
+        return None;
+    }
+    let fitting: Vec<&[char]> = (first..=last)
+        .filter(|&k| !lines[k].blank && fits(lines[k].chars, &bounds))
+        .map(|k| lines[k].chars)
+        .collect();
+    let bounds = column_bounds(&fitting);
+    if bounds.len() < 3 {
+        return None;
+    }
+    // The table starts at its first line that fits the columns and has text in two of them.
+    let mut start = first;
+    while start <= last && !(multi(&lines[start]) && fits(lines[start].chars, &bounds)) {
+        start += 1;
+    }
+    // It ends at its last line that fits; then takes following lines that fit a column
+    // (wrapped cells of the last row), across at most two blank lines.
+    let mut end = last;
+    while end > start && !(multi(&lines[end]) && fits(lines[end].chars, &bounds)) {
+        end -= 1;
+    }
+    if end <= start {
+        return None;
+    }
+    let page = lines[start].page;
+    let mut k = end + 1;
+    let mut blanks = 0;
+    while k < lines.len() && lines[k].usable && lines[k].page == page {
+        if lines[k].blank {
+            blanks += 1;
+            if blanks > 2 {
+                break;
+            }
+        } else if fits(lines[k].chars, &bounds) && indented_or_short(lines[k].chars, &bounds) {
+            blanks = 0;
+            end = k;
+        } else {
+            break;
+        }
+        k += 1;
+    }
+    // Prose inside the cluster (two lines in a row crossing the columns) splits it.
+    let mut crossing = 0;
+    for k in start..=end {
+        let l = &lines[k];
+        if l.blank {
+            continue;
+        }
+        if !fits(l.chars, &bounds) && segments(l.chars).len() == 1 {
+            crossing += 1;
+            if crossing >= 2 && k > start + 2 {
+                // Keep the part above; the rest is looked at again as its own cluster.
+                let cut = k - 2;
+                if (start..=cut).filter(|&q| multi(&lines[q])).count() >= 2 {
+                    return Some(Region {
+                        start,
+                        end: cut,
+                        bounds,
+                    });
+                }
+                return None;
+            }
+        } else {
+            crossing = 0;
+        }
+    }
+    let columns_used = (start..=end)
+        .filter(|&k| multi(&lines[k]))
+        .map(|k| cells(lines[k].chars, &bounds))
+        .fold(vec![false; bounds.len()], |mut acc, cs| {
+            for (a, c) in acc.iter_mut().zip(cs) {
+                *a |= !c.is_empty();
+            }
+            acc
+        });
+    if columns_used.iter().filter(|&&u| u).count() < 3 {
+        return None;
+    }
+    Some(Region { start, end, bounds })
+}
+
+/// A line after the table's last row that continues a cell: it does not start at the table's
+/// left edge, or it is no longer than the first column is wide.
+fn indented_or_short(chars: &[char], bounds: &[usize]) -> bool {
+    let Some(s) = segments(chars).first().map(|s| (s.start, s.end)) else {
+        return false;
+    };
+    s.0 > bounds[0] + 1 || bounds.get(1).is_some_and(|&b| s.1 < b)
+}
+
+/// Map the columns of a table continued on a new page (`next`) to those of the part before
+/// (`prev`): by position relative to each part's own left edge and width, never by absolute
+/// position. Returns, for each column of `next`, the column of `prev` it continues.
+pub(super) fn map_columns(
+    prev: &[usize],
+    prev_width: usize,
+    next: &[usize],
+    next_width: usize,
+) -> Vec<usize> {
+    if prev.len() == next.len() {
+        return (0..next.len()).collect();
+    }
+    let rel = |bounds: &[usize], width: usize| -> Vec<(f64, f64)> {
+        let left = bounds[0] as f64;
+        let span = (width as f64 - left).max(1.0);
+        bounds
+            .iter()
+            .enumerate()
+            .map(|(k, &b)| {
+                let e = bounds.get(k + 1).map_or(width, |&x| x);
+                ((b as f64 - left) / span, (e as f64 - left) / span)
+            })
+            .collect()
+    };
+    let p = rel(prev, prev_width);
+    let q = rel(next, next_width);
+    q.iter()
+        .map(|&(a, b)| {
+            (0..p.len())
+                .max_by(|&x, &y| {
+                    let ov = |k: usize| (b.min(p[k].1) - a.max(p[k].0)).max(0.0);
+                    ov(x).total_cmp(&ov(y)).then(y.cmp(&x))
+                })
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn gutters_of_a_block() {
+        let text = [
+            " Ref   Action                          Lead            By when",
+            " 1     Extend the sitting service to   Home Support    April 2026",
+            "       weekends.",
+            " 2     Pilot an online booking page    Digital Team    July 2026",
+        ];
+        let ls: Vec<Vec<char>> = text.iter().map(|t| chars(t)).collect();
+        let refs: Vec<&[char]> = ls.iter().map(|l| l.as_slice()).collect();
+        assert_eq!(column_bounds(&refs), vec![1, 7, 39, 55]);
+        assert_eq!(
+            cells(&ls[1], &[1, 7, 39, 55]),
+            vec![
+                "1",
+                "Extend the sitting service to",
+                "Home Support",
+                "April 2026"
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_printed_one_space_apart_are_split_at_the_column() {
+        let bounds = [0, 10, 20];
+        assert_eq!(
+            cells(&chars("Promote   smoking. Work cigarettes"), &bounds),
+            vec!["Promote", "smoking. Work", "cigarettes"]
+        );
+        // A word running over a column start stays where it began.
+        assert_eq!(
+            cells(&chars("Promote   Commissioning team"), &bounds),
+            vec!["Promote", "Commissioning team", ""]
+        );
+    }
+
+    #[test]
+    fn columns_map_by_relative_position() {
+        assert_eq!(
+            map_columns(&[0, 10, 20], 30, &[4, 14, 24], 34),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            map_columns(&[0, 10, 20, 30], 40, &[0, 20, 30], 40),
+            vec![0, 2, 3]
+        );
+    }
+}
