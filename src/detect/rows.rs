@@ -126,6 +126,14 @@ pub fn starts_lower(text: &str) -> bool {
         .is_some_and(char::is_lowercase)
 }
 
+/// Does the text start with a bullet glyph?
+pub fn starts_bullet(text: &str) -> bool {
+    text.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| crate::normalise::text::BULLET_GLYPHS.contains(c))
+}
+
 /// Does the text start the way a new cell starts: a capital, a digit, a bullet or a quote?
 pub fn starts_upper(text: &str) -> bool {
     text.trim_start().chars().next().is_some_and(|c| {
@@ -449,6 +457,20 @@ fn score(
             // Two complete deadlines, one under the other: two rows.
             cells += 0.8;
         }
+    }
+    // A line filling half the cells the row's first line filled, or fewer: shaped like a cell
+    // that goes on (a list inside the cell, a wrapped line), not like a row.
+    if first_fill >= 3 && n_filled * 2 <= first_fill {
+        cells -= 0.8;
+    }
+    // An item of a list that the row's main cell already holds.
+    if starts_bullet(action)
+        && roles
+            .action
+            .and_then(|a| cols.get(a))
+            .is_some_and(|k| k.has && (starts_bullet(&k.text) || k.text.ends_with(':')))
+    {
+        cells -= 0.6;
     }
     // A line as full as the row's first line, starting a new action: shaped like a row.
     if !action.is_empty()

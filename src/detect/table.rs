@@ -530,7 +530,19 @@ impl Builder {
                 action: self.action_col,
                 due: self.due_col,
             };
-            rows::segment(&lines, &roles)
+            let scored = rows::segment_scored(&lines, &roles);
+            if std::env::var_os("CARERS_DEBUG_ROWS").is_some() {
+                for (p, (start, score)) in self.pieces.iter().zip(&scored) {
+                    eprintln!(
+                        "{:>6} {} {:>6.2} {}",
+                        p.row.source.line.unwrap_or(0),
+                        if *start { "NEW" } else { "   " },
+                        score,
+                        p.cells.join(" | ")
+                    );
+                }
+            }
+            scored.into_iter().map(|(s, _)| s).collect()
         } else {
             self.pieces
                 .iter()

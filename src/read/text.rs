@@ -409,8 +409,9 @@ impl<'a> Parser<'a> {
     fn parse(&self) -> Vec<Block> {
         let mut blocks = Vec::new();
         let mut i = 0;
-        // The last fixed-width table emitted: its block, region and the columns of its first part.
-        let mut last_table: Option<(usize, usize)> = None;
+        // The last fixed-width table emitted: its block, its first region (whose columns it
+        // keeps) and its last region (a table runs over several pages).
+        let mut last_table: Option<(usize, usize, usize)> = None;
         while i < self.lines.len() {
             let k = self.kind(i);
             if let Some(r) = self.region_at[i] {
@@ -743,22 +744,39 @@ impl<'a> Parser<'a> {
         &self,
         r: usize,
         blocks: &mut Vec<Block>,
-        last_table: &mut Option<(usize, usize)>,
+        last_table: &mut Option<(usize, usize, usize)>,
     ) -> usize {
         let region = &self.regions[r];
         let mut rows = self.region_rows(region);
         let next = region.end + 1;
-        if let Some((block, q)) = *last_table {
+        if let Some((block, q0, q)) = *last_table {
             if let Some(between) = self.continued(q, r) {
-                let first = &self.regions[q];
+                let first = &self.regions[q0];
                 let width = |g: &layout::Region| {
                     (g.start..=g.end)
                         .map(|k| self.chars[k].len())
                         .max()
                         .unwrap_or(0)
                 };
-                let map =
-                    layout::map_columns(&first.bounds, width(first), &region.bounds, width(region));
+                let texts = |rows: &[Row]| -> Vec<String> {
+                    rows.first()
+                        .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+                        .unwrap_or_default()
+                };
+                let first_rows = self.region_rows(first);
+                let (prev_head, next_head) = (texts(&first_rows), texts(&rows));
+                let map = layout::map_columns(
+                    &layout::Part {
+                        bounds: &first.bounds,
+                        width: width(first),
+                        first_row: &prev_head,
+                    },
+                    &layout::Part {
+                        bounds: &region.bounds,
+                        width: width(region),
+                        first_row: &next_head,
+                    },
+                );
                 // Blocks made of the lines between (running headers) are dropped or kept as
                 // rows of one cell.
                 blocks.truncate(block + 1);
@@ -792,6 +810,7 @@ impl<'a> Parser<'a> {
                         t.rows.push(Row::from_texts(cells, row.source));
                     }
                     source.line_end = Some(self.lines[region.end].no);
+                    *last_table = Some((block, q0, r));
                     return next;
                 }
             }
@@ -806,7 +825,7 @@ impl<'a> Parser<'a> {
             }),
             source: self.src(region.start, region.end),
         });
-        *last_table = Some((blocks.len() - 1, r));
+        *last_table = Some((blocks.len() - 1, r, r));
         next
     }
 

@@ -103,7 +103,7 @@ pub(super) fn column_bounds(lines: &[&[char]]) -> Vec<usize> {
         if occ[x] > 0
             && occ[x - 1] <= tol
             && starts[x] >= 2
-            && x >= last + 2
+            && x >= last + 3
             // A real column keeps text on a good share of the lines.
             && (x..width).take(40).map(|k| occ[k]).max().unwrap_or(0) * 5 >= n
         {
@@ -113,11 +113,15 @@ pub(super) fn column_bounds(lines: &[&[char]]) -> Vec<usize> {
     bounds
 }
 
+/// How far before a column's start a run of text may begin and still belong to the column
+/// (header cells are often centred, numbers right-aligned).
+const SLACK: usize = 2;
+
 /// Does every run of text of the line sit inside one column, leaving the gutters blank?
 pub(super) fn fits(chars: &[char], bounds: &[usize]) -> bool {
     segments(chars)
         .iter()
-        .all(|s| !bounds.iter().any(|&b| b > s.start + 1 && b <= s.end))
+        .all(|s| !bounds.iter().any(|&b| b > s.start + SLACK && b <= s.end))
 }
 
 /// A line of one run of text that crosses column starts: a heading or note spanning the table.
@@ -136,14 +140,14 @@ pub(super) fn cells(chars: &[char], bounds: &[usize]) -> Vec<String> {
         let mut cuts: Vec<usize> = bounds
             .iter()
             .copied()
-            .filter(|&b| b > s.start + 1 && b < s.end && chars[b - 1] == ' ')
+            .filter(|&b| b > s.start + SLACK && b < s.end && chars[b - 1] == ' ')
             .collect();
         cuts.push(s.end);
         for to in cuts {
             let text: String = chars[from..to].iter().collect();
             let text = text.trim();
             if !text.is_empty() {
-                let col = bounds.iter().rposition(|&b| b <= from + 1).unwrap_or(0);
+                let col = bounds.iter().rposition(|&b| b <= from + SLACK).unwrap_or(0);
                 if !out[col].is_empty() {
                     out[col].push(' ');
                 }
@@ -187,17 +191,24 @@ pub(super) fn regions(lines: &[LineView<'_>]) -> Vec<Region> {
             }
             j += 1;
         }
-        i = last + 1;
-        if let Some(r) = region(lines, first, last) {
-            i = r.end + 1;
-            out.push(r);
+        match region(lines, first, last) {
+            Ok(r) => {
+                i = r.end + 1;
+                out.push(r);
+            }
+            Err(resume) => i = resume.max(first + 1),
         }
     }
     out
 }
 
-/// The table in the cluster of lines `first..=last`, if it has at least three columns.
-fn region(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region> {
+/// The table in the cluster of lines `first..=last`, if it has at least three columns; else
+/// where to look again.
+fn region(lines: &[LineView<'_>], first: usize, last: usize) -> Result<Region, usize> {
+    region_in(lines, first, last).ok_or(last + 1)
+}
+
+fn region_in(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region> {
     let multis = (first..=last).filter(|&k| multi(&lines[k])).count();
     if multis < 2 {
         return None;
@@ -228,6 +239,9 @@ fn region(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region> {
     let bounds = column_bounds(&fitting);
     if bounds.len() < 3 {
         return None;
+    }
+    if std::env::var_os("CARERS_DEBUG_LAYOUT").is_some() {
+        eprintln!("cluster {first}..={last} bounds {bounds:?}");
     }
     // The table starts at its first line that fits the columns and has text in two of them.
     let mut start = first;
@@ -260,30 +274,34 @@ fn region(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region> {
         }
         k += 1;
     }
-    // Prose inside the cluster (two lines in a row crossing the columns) splits it.
-    let mut crossing = 0;
+    // Prose inside the cluster (a paragraph of lines crossing the columns) ends the table; a
+    // line or three crossing them (a heading or note spanning the table) stays in it.
+    let mut run = 0;
+    let mut run_start = start;
     for k in start..=end {
         let l = &lines[k];
         if l.blank {
             continue;
         }
-        if !fits(l.chars, &bounds) && segments(l.chars).len() == 1 {
-            crossing += 1;
-            if crossing >= 2 && k > start + 2 {
-                // Keep the part above; the rest is looked at again as its own cluster.
-                let cut = k - 2;
-                if (start..=cut).filter(|&q| multi(&lines[q])).count() >= 2 {
-                    return Some(Region {
-                        start,
-                        end: cut,
-                        bounds,
-                    });
-                }
-                return None;
-            }
-        } else {
-            crossing = 0;
+        if fits(l.chars, &bounds) {
+            run = 0;
+            continue;
         }
+        if run == 0 {
+            run_start = k;
+        }
+        run += 1;
+        if run >= 4 {
+            let mut cut = run_start - 1;
+            while cut > start && lines[cut].blank {
+                cut -= 1;
+            }
+            end = cut;
+            break;
+        }
+    }
+    if end <= start || (start..=end).filter(|&q| multi(&lines[q])).count() < 2 {
+        return None;
     }
     let columns_used = (start..=end)
         .filter(|&k| multi(&lines[k]))
@@ -309,42 +327,84 @@ fn indented_or_short(chars: &[char], bounds: &[usize]) -> bool {
     s.0 > bounds[0] + 1 || bounds.get(1).is_some_and(|&b| s.1 < b)
 }
 
+/// One part of a table (the lines of one page): its column starts, its width in characters and
+/// the texts of its first row (the header, when the page repeats it).
+pub(super) struct Part<'a> {
+    pub bounds: &'a [usize],
+    pub width: usize,
+    pub first_row: &'a [String],
+}
+
 /// Map the columns of a table continued on a new page (`next`) to those of the part before
-/// (`prev`): by position relative to each part's own left edge and width, never by absolute
-/// position. Returns, for each column of `next`, the column of `prev` it continues.
-pub(super) fn map_columns(
-    prev: &[usize],
-    prev_width: usize,
-    next: &[usize],
-    next_width: usize,
-) -> Vec<usize> {
-    if prev.len() == next.len() {
-        return (0..next.len()).collect();
-    }
-    let rel = |bounds: &[usize], width: usize| -> Vec<(f64, f64)> {
-        let left = bounds[0] as f64;
-        let span = (width as f64 - left).max(1.0);
-        bounds
+/// (`prev`), by content: the words of a repeated header, and the position of each column relative
+/// to its own part's left edge and width (never the absolute position: pages place a table
+/// differently). The mapping keeps the order of the columns. Returns, for each column of `next`,
+/// the column of `prev` it continues.
+pub(super) fn map_columns(prev: &Part<'_>, next: &Part<'_>) -> Vec<usize> {
+    let rel = |p: &Part<'_>| -> Vec<(f64, f64)> {
+        let left = p.bounds[0] as f64;
+        let span = (p.width as f64 - left).max(1.0);
+        p.bounds
             .iter()
             .enumerate()
             .map(|(k, &b)| {
-                let e = bounds.get(k + 1).map_or(width, |&x| x);
+                let e = p.bounds.get(k + 1).map_or(p.width, |&x| x);
                 ((b as f64 - left) / span, (e as f64 - left) / span)
             })
             .collect()
     };
-    let p = rel(prev, prev_width);
-    let q = rel(next, next_width);
-    q.iter()
-        .map(|&(a, b)| {
-            (0..p.len())
-                .max_by(|&x, &y| {
-                    let ov = |k: usize| (b.min(p[k].1) - a.max(p[k].0)).max(0.0);
-                    ov(x).total_cmp(&ov(y)).then(y.cmp(&x))
-                })
-                .unwrap_or(0)
-        })
-        .collect()
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (p, q) = (rel(prev), rel(next));
+    let (pn, qn) = (p.len(), q.len());
+    let score = |j: usize, i: usize| -> f64 {
+        let (a, b) = q[j];
+        let overlap = (b.min(p[i].1) - a.max(p[i].0)).max(0.0) / (b - a).max(1e-6);
+        let wa = words(next.first_row.get(j).map_or("", String::as_str));
+        let wb = words(prev.first_row.get(i).map_or("", String::as_str));
+        let same = if wa.is_empty() || wb.is_empty() {
+            0.0
+        } else {
+            let common = wa.iter().filter(|w| wb.contains(w)).count() as f64;
+            common / wa.len().max(wb.len()) as f64
+        };
+        overlap + 2.0 * same
+    };
+    // best[j][i]: best total for next columns 0..=j with column j mapped to prev column i, the
+    // mapping never going left.
+    let mut best = vec![vec![f64::NEG_INFINITY; pn]; qn];
+    let mut from = vec![vec![0usize; pn]; qn];
+    for j in 0..qn {
+        let mut run = (f64::NEG_INFINITY, 0usize);
+        for i in 0..pn {
+            let base = if j == 0 {
+                0.0
+            } else {
+                if best[j - 1][i] > run.0 {
+                    run = (best[j - 1][i], i);
+                }
+                run.0
+            };
+            best[j][i] = base + score(j, i);
+            from[j][i] = run.1;
+        }
+    }
+    let mut out = vec![0; qn];
+    if qn == 0 || pn == 0 {
+        return out;
+    }
+    let mut i = (0..pn)
+        .max_by(|&x, &y| best[qn - 1][x].total_cmp(&best[qn - 1][y]))
+        .unwrap_or(0);
+    for j in (0..qn).rev() {
+        out[j] = i;
+        i = from[j][i];
+    }
+    out
 }
 
 #[cfg(test)]
@@ -392,14 +452,53 @@ mod tests {
     }
 
     #[test]
-    fn columns_map_by_relative_position() {
+    fn columns_map_by_header_words_and_relative_position() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let part = |b: &'static [usize], w: usize, r: &'static [String]| Part {
+            bounds: b,
+            width: w,
+            first_row: r,
+        };
+        let none: &'static [String] = &[];
         assert_eq!(
-            map_columns(&[0, 10, 20], 30, &[4, 14, 24], 34),
+            map_columns(&part(&[0, 10, 20], 30, none), &part(&[4, 14, 24], 34, none)),
             vec![0, 1, 2]
         );
         assert_eq!(
-            map_columns(&[0, 10, 20, 30], 40, &[0, 20, 30], 40),
+            map_columns(
+                &part(&[0, 10, 20, 30], 40, none),
+                &part(&[0, 20, 30], 40, none)
+            ),
             vec![0, 2, 3]
+        );
+        // Column widths differ between the pages: the repeated header decides.
+        let prev_h: &'static [String] = Box::leak(
+            h(&[
+                "",
+                "Action",
+                "Lead",
+                "By when?",
+                "How will we know",
+                "X Reference",
+            ])
+            .into_boxed_slice(),
+        );
+        let next_h: &'static [String] = Box::leak(
+            h(&[
+                "",
+                "Action",
+                "Lead",
+                "By when?",
+                "How will we know when we get there? X Reference",
+            ])
+            .into_boxed_slice(),
+        );
+        assert_eq!(
+            map_columns(
+                &part(&[0, 5, 42, 60, 77, 102], 115, prev_h),
+                &part(&[0, 5, 60, 80, 93], 140, next_h)
+            ),
+            vec![0, 1, 2, 3, 4]
         );
     }
 }
