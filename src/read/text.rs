@@ -335,6 +335,9 @@ impl<'a> Parser<'a> {
             repeats: std::sync::OnceLock::new(),
         };
         p.kinds = (0..lines.len()).map(|i| p.line_kind(i)).collect();
+        for i in p.running_lines() {
+            p.kinds[i] = Kind::Blank;
+        }
         let views: Vec<layout::LineView<'_>> = (0..lines.len())
             .map(|i| layout::LineView {
                 chars: &p.chars[i],
@@ -349,11 +352,90 @@ impl<'a> Parser<'a> {
             p.region_at[r.start] = Some(k);
         }
         p.regions = regions;
+        p.align_continued_parts();
         p
+    }
+
+    /// A table continued over several pages: lay the columns of its part with the most columns
+    /// over every other part that fits them (shifted to where that page prints the table), so
+    /// that a page showing a few rows, whose columns did not all show, splits like the rest.
+    fn align_continued_parts(&mut self) {
+        let mut k = 0;
+        while k < self.regions.len() {
+            let mut end = k;
+            while end + 1 < self.regions.len() && self.continued(end, end + 1).is_some() {
+                end += 1;
+            }
+            if end > k {
+                let best = (k..=end)
+                    .max_by_key(|&q| {
+                        let r = &self.regions[q];
+                        (r.bounds.len(), r.end - r.start)
+                    })
+                    .unwrap_or(k);
+                let canon = self.regions[best].bounds.clone();
+                for q in k..=end {
+                    if q == best || self.regions[q].bounds.len() == canon.len() {
+                        continue;
+                    }
+                    let r = &self.regions[q];
+                    let lines: Vec<&[char]> = (r.start..=r.end)
+                        .filter(|&i| self.kinds[i] != Kind::Blank)
+                        .map(|i| self.chars[i].as_slice())
+                        .collect();
+                    if let Some(shifted) = layout::shift_onto(&canon, &r.bounds, &lines) {
+                        self.regions[q].bounds = shifted;
+                    }
+                }
+            }
+            k = end + 1;
+        }
     }
 
     fn kind(&self, i: usize) -> Kind {
         self.kinds[i]
+    }
+
+    /// Running headers and footers: lines at the top or bottom of pages (the first or last two
+    /// lines with text) whose text, numbers aside, recurs there on several pages. Lines with
+    /// three runs of text or more are table rows (a repeated header), never furniture.
+    fn running_lines(&self) -> Vec<usize> {
+        let Some(pages) = self.lines.last().and_then(|l| l.page) else {
+            return Vec::new();
+        };
+        if pages < 2 {
+            return Vec::new();
+        }
+        let mut edges: Vec<(usize, String)> = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            let page = self.lines[i].page;
+            let mut j = i;
+            while j < self.lines.len() && self.lines[j].page == page {
+                j += 1;
+            }
+            let text: Vec<usize> = (i..j).filter(|&k| self.kinds[k] == Kind::Text).collect();
+            let mut picked: Vec<usize> = text.iter().take(2).copied().collect();
+            picked.extend(text.iter().rev().take(2).copied());
+            picked.sort_unstable();
+            picked.dedup();
+            for k in picked {
+                if layout::segments(&self.chars[k]).len() <= 2 {
+                    edges.push((k, repeat_key(&self.lines[k].text)));
+                }
+            }
+            i = j;
+        }
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for (_, key) in &edges {
+            *counts.entry(key.as_str()).or_default() += 1;
+        }
+        let need = 2.max(pages as usize * 3 / 10);
+        edges
+            .iter()
+            .filter(|(_, key)| counts.get(key.as_str()).is_some_and(|&n| n >= need))
+            .map(|(k, _)| *k)
+            .collect()
     }
 
     fn line_kind(&self, i: usize) -> Kind {

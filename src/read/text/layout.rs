@@ -78,6 +78,7 @@ pub(super) fn column_bounds(lines: &[&[char]]) -> Vec<usize> {
     let mut occ = vec![0usize; width + 1];
     let mut starts = vec![0usize; width + 1];
     let mut n = 0;
+    let mut all_segs: Vec<Seg> = Vec::new();
     for l in lines {
         let segs = segments(l);
         if segs.is_empty() {
@@ -92,6 +93,7 @@ pub(super) fn column_bounds(lines: &[&[char]]) -> Vec<usize> {
         for s in &segs {
             starts[s.start] += 1;
         }
+        all_segs.extend(segs);
     }
     let tol = n / 10;
     let Some(left) = (0..width).find(|&x| occ[x] > 0) else {
@@ -110,7 +112,75 @@ pub(super) fn column_bounds(lines: &[&[char]]) -> Vec<usize> {
             bounds.push(x);
         }
     }
+    // A column whose runs of text mostly run on into the next column is no column: a few lines
+    // that pdftotext placed a little left of their column (glyph widths drift).
+    loop {
+        let weak = (1..bounds.len().saturating_sub(1)).find(|&k| {
+            let (x, next) = (bounds[k], bounds[k + 1]);
+            let near: Vec<&Seg> = all_segs
+                .iter()
+                .filter(|s| s.start + SLACK >= x && s.start < x + SLACK)
+                .collect();
+            let over = near.iter().filter(|s| s.end >= next).count();
+            !near.is_empty() && over * 2 > near.len()
+        });
+        match weak {
+            Some(k) => {
+                bounds.remove(k);
+            }
+            None => break,
+        }
+    }
     bounds
+}
+
+/// How far left of column `k`'s start a line may print its text (pdftotext rounds glyph widths
+/// to character cells, and lines drift): a quarter of the column before, at most six.
+fn drift(bounds: &[usize], k: usize) -> usize {
+    if k == 0 {
+        return 0;
+    }
+    ((bounds[k] - bounds[k - 1]) / 4).min(6)
+}
+
+/// Where to cut a run of text that runs over the start `b` of a column: at the word boundary
+/// on `b`, or the nearest one at most `drift` characters before it (two cells printed one space
+/// apart, the second drifted left).
+fn cut_near(chars: &[char], start: usize, b: usize, drift: usize) -> Option<usize> {
+    (b.saturating_sub(drift).max(start + 1)..=b)
+        .rev()
+        .find(|&x| x < chars.len() && chars[x - 1] == ' ' && chars[x] != ' ')
+}
+
+/// Like [`fits`], but a run may cross a column start where it could be cut ([`cut_near`]).
+fn fits_loosely(chars: &[char], bounds: &[usize]) -> bool {
+    segments(chars).iter().all(|s| {
+        let col = column_of(s.start, bounds);
+        (col + 1..bounds.len())
+            .filter(|&k| bounds[k] <= s.end)
+            .all(|k| cut_near(chars, s.start, bounds[k], drift(bounds, k)).is_some())
+    })
+}
+
+/// The column a run of text starting at `start` belongs to: the last column starting at or
+/// before it (allowing [`SLACK`]), or the next one when the run starts just before it (pdftotext
+/// places some lines a few characters left of their column).
+fn column_of(start: usize, bounds: &[usize]) -> usize {
+    let k = bounds
+        .iter()
+        .rposition(|&b| b <= start + SLACK)
+        .unwrap_or(0);
+    match bounds.get(k + 1) {
+        Some(&next) if next > start => {
+            let drift = ((next - bounds[k]) / 4).min(6);
+            if next - start <= drift {
+                k + 1
+            } else {
+                k
+            }
+        }
+        _ => k,
+    }
 }
 
 /// How far before a column's start a run of text may begin and still belong to the column
@@ -119,9 +189,10 @@ const SLACK: usize = 2;
 
 /// Does every run of text of the line sit inside one column, leaving the gutters blank?
 pub(super) fn fits(chars: &[char], bounds: &[usize]) -> bool {
-    segments(chars)
-        .iter()
-        .all(|s| !bounds.iter().any(|&b| b > s.start + SLACK && b <= s.end))
+    segments(chars).iter().all(|s| {
+        let col = column_of(s.start, bounds);
+        bounds.get(col + 1).is_none_or(|&b| b > s.end)
+    })
 }
 
 /// A line of one run of text that crosses column starts: a heading or note spanning the table.
@@ -135,19 +206,25 @@ pub(super) fn spans(chars: &[char], bounds: &[usize]) -> bool {
 /// in the column where it began.
 pub(super) fn cells(chars: &[char], bounds: &[usize]) -> Vec<String> {
     let mut out = vec![String::new(); bounds.len().max(1)];
+    let mut last_col = 0;
     for s in segments(chars) {
         let mut from = s.start;
+        let first = column_of(s.start, bounds);
         let mut cuts: Vec<usize> = bounds
             .iter()
-            .copied()
-            .filter(|&b| b > s.start + SLACK && b < s.end && chars[b - 1] == ' ')
+            .enumerate()
+            .skip(first + 1)
+            .filter(|&(_, &b)| b < s.end)
+            .filter_map(|(k, &b)| cut_near(chars, s.start, b, drift(bounds, k)))
             .collect();
+        cuts.dedup();
         cuts.push(s.end);
         for to in cuts {
             let text: String = chars[from..to].iter().collect();
             let text = text.trim();
             if !text.is_empty() {
-                let col = bounds.iter().rposition(|&b| b <= from + SLACK).unwrap_or(0);
+                let col = column_of(from, bounds).max(last_col).min(out.len() - 1);
+                last_col = col;
                 if !out[col].is_empty() {
                     out[col].push(' ');
                 }
@@ -325,6 +402,45 @@ fn indented_or_short(chars: &[char], bounds: &[usize]) -> bool {
         return false;
     };
     s.0 > bounds[0] + 1 || bounds.get(1).is_some_and(|&b| s.1 < b)
+}
+
+/// The shift that lays the columns `canon` over a part of the same table printed elsewhere
+/// (another page): the offset that makes most of the part's own column starts meet `canon`'s,
+/// if every line of the part then fits the shifted columns but a few. Pages place a table at
+/// different positions, and a page holding a few rows of it may not show every column.
+pub(super) fn shift_onto(canon: &[usize], own: &[usize], lines: &[&[char]]) -> Option<Vec<usize>> {
+    let mut best: Option<(usize, i64)> = None;
+    for &a in own {
+        for &b in canon {
+            let d = a as i64 - b as i64;
+            let hits = own
+                .iter()
+                .filter(|&&x| {
+                    canon
+                        .iter()
+                        .any(|&c| (c as i64 + d - x as i64).abs() <= SLACK as i64)
+                })
+                .count();
+            if best.is_none_or(|(h, bd)| hits > h || (hits == h && d.abs() < bd.abs())) {
+                best = Some((hits, d));
+            }
+        }
+    }
+    let (hits, d) = best?;
+    if hits * 2 < own.len() {
+        return None;
+    }
+    let shifted: Vec<usize> = canon
+        .iter()
+        .map(|&c| (c as i64 + d).max(0) as usize)
+        .collect();
+    let body: Vec<&&[char]> = lines.iter().filter(|l| !segments(l).is_empty()).collect();
+    let strict = body.iter().filter(|l| fits(l, &shifted)).count();
+    let loose = body
+        .iter()
+        .filter(|l| fits(l, &shifted) || segments(l).len() >= 2 && fits_loosely(l, &shifted))
+        .count();
+    (strict * 10 >= body.len() * 6 && loose * 10 >= body.len() * 9).then_some(shifted)
 }
 
 /// One part of a table (the lines of one page): its column starts, its width in characters and
