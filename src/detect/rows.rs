@@ -289,6 +289,8 @@ struct Col {
     text: String,
     /// A page break came after that line.
     broken: bool,
+    /// The row's text here is a list (a line of it starts with a bullet).
+    list: bool,
 }
 
 /// For every line, whether it starts a logical row. Blank lines never start one; the first
@@ -366,11 +368,13 @@ pub fn segment_scored(lines: &[Line<'_>], roles: &Roles) -> Vec<(bool, f64)> {
         }
         for (c, col) in cols.iter_mut().enumerate() {
             if filled(l, c) {
+                let t = l.cells[c].trim();
                 *col = Col {
                     has: true,
                     last: i,
-                    text: l.cells[c].trim().to_string(),
+                    text: t.to_string(),
                     broken: false,
+                    list: col.list || starts_bullet(t),
                 };
             }
         }
@@ -445,10 +449,16 @@ fn score(
         if !col.has {
             // Cells start on a row's first line; text appearing late is the next row's.
             cells += 0.6;
-        } else if !adjacent(c) && !col.broken && !l.page_break_before {
-            cells += 1.2;
         } else if ends_dangling(&col.text) {
             cells -= 2.0 * w;
+        } else if !adjacent(c) && !col.broken && !l.page_break_before {
+            // Text again after blank lines in this column: the next row's cell, unless the cell
+            // is a list going on or the text goes on in lower case.
+            if starts_lower(t) {
+                cells -= 0.6 * w;
+            } else if !(col.list && starts_bullet(t)) {
+                cells += 1.2;
+            }
         } else if starts_lower(t) {
             cells -= 1.2 * w;
         } else if ends_sentence(&col.text) && starts_upper(t) {

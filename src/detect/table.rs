@@ -147,6 +147,10 @@ struct Builder {
     /// Last source line and page the plan has accounted for (rows, skipped headers): a row
     /// further down follows a blank line.
     accounted: Option<(Option<u32>, u32)>,
+    /// Page of the last physical row of the body.
+    data_page: Option<u32>,
+    /// A header was skipped since the last row (the blank line under it is layout, not a gap).
+    after_header: bool,
     repeated_header: bool,
     /// A section row seen after the last data row: the caption of a following new header.
     pending_caption: Option<String>,
@@ -300,21 +304,31 @@ impl Builder {
         }
     }
 
-    /// Blank lines and a page break between the last row accounted for and `row`.
+    /// A header repeated inside the plan (top of a page) was skipped.
+    fn skip_header(&mut self, row: &Row) {
+        self.account(row);
+        self.after_header = true;
+    }
+
+    /// Blank lines, and a page break, between the last row of the body and `row`.
     fn spacing(&self, row: &Row) -> (bool, bool) {
-        match (self.accounted, row.source.line) {
-            (Some((page, last)), Some(line)) => {
-                let page_break =
-                    page.is_some() && row.source.page.is_some() && row.source.page != page;
-                (!page_break && line > last + 1, page_break)
-            }
-            _ => (false, false),
-        }
+        let page_break = self.data_page.is_some()
+            && row.source.page.is_some()
+            && row.source.page != self.data_page;
+        let gap = match (self.accounted, row.source.line) {
+            (Some((_, last)), Some(line)) => line > last + 1,
+            _ => false,
+        };
+        (gap && !page_break && !self.after_header, page_break)
     }
 
     fn push(&mut self, row: &Row, cells: Vec<String>, reference: Option<String>, continues: bool) {
         let marker = reference.clone().or_else(|| self.marker_of(&cells));
         let (gap_before, page_break_before) = self.spacing(row);
+        self.after_header = false;
+        if row.source.page.is_some() {
+            self.data_page = row.source.page;
+        }
         if marker.is_some() {
             self.last_marker = marker.clone();
         }
@@ -722,7 +736,7 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
         if let Some(b) = cur.as_mut() {
             if !key.is_empty() && key == b.key && b.pending_caption.is_none() {
                 b.repeated_header = true;
-                b.account(row);
+                b.skip_header(row);
                 continue;
             }
         }
@@ -747,7 +761,7 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
                     if b.pending_caption.is_none() && fields(&columns) == fields(&b.columns) {
                         b.repeated_header = true;
-                        b.account(row);
+                        b.skip_header(row);
                         continue;
                     }
                 }
@@ -884,6 +898,8 @@ fn new_builder(
         last_marker: None,
         next_starts: false,
         accounted: None,
+        data_page: None,
+        after_header: false,
         repeated_header: false,
         pending_caption: None,
         synonyms: synonyms.clone(),
