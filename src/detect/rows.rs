@@ -211,9 +211,11 @@ pub fn ordinal(marker: &str) -> Option<(String, u64)> {
 }
 
 /// How many rows the numbering says lie between two markers (0 when unknown or consecutive).
+/// A numbering that starts again (`8` then `3`) counts from its start.
 fn missing_between(a: &str, b: &str) -> u64 {
     match (ordinal(a), ordinal(b)) {
         (Some((pa, na)), Some((pb, nb))) if pa == pb && nb > na + 1 => (nb - na - 1).min(20),
+        (Some((pa, na)), Some((pb, nb))) if pa == pb && nb <= na => nb.saturating_sub(1).min(20),
         _ => 0,
     }
 }

@@ -430,7 +430,11 @@ impl<'a> Parser<'a> {
         for (_, key) in &edges {
             *counts.entry(key.as_str()).or_default() += 1;
         }
-        let need = 2.max(pages as usize * 3 / 10);
+        let need = if pages == 2 {
+            2
+        } else {
+            3.max((pages as usize).div_ceil(2))
+        };
         edges
             .iter()
             .filter(|(_, key)| counts.get(key.as_str()).is_some_and(|&n| n >= need))

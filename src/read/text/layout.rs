@@ -325,10 +325,11 @@ fn region_in(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region
     while start <= last && !(multi(&lines[start]) && fits(lines[start].chars, &bounds)) {
         start += 1;
     }
-    // It ends at its last line that fits; then takes following lines that fit a column
-    // (wrapped cells of the last row), across at most two blank lines.
+    // It ends at its last line that fits (two cells printed one space apart allowed); then
+    // takes following lines that fit a column (wrapped cells of the last row), across at most
+    // two blank lines.
     let mut end = last;
-    while end > start && !(multi(&lines[end]) && fits(lines[end].chars, &bounds)) {
+    while end > start && !(multi(&lines[end]) && fits_loosely(lines[end].chars, &bounds)) {
         end -= 1;
     }
     if end <= start {
@@ -360,7 +361,7 @@ fn region_in(lines: &[LineView<'_>], first: usize, last: usize) -> Option<Region
         if l.blank {
             continue;
         }
-        if fits(l.chars, &bounds) {
+        if fits(l.chars, &bounds) || (multi(l) && fits_loosely(l.chars, &bounds)) {
             run = 0;
             continue;
         }
