@@ -313,6 +313,20 @@ struct Parser<'a> {
     repeats: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
+/// The last fixed-width table emitted, which the next part of a table may continue.
+struct LastTable {
+    /// Its block.
+    block: usize,
+    /// Its first part (region), whose columns are the table's.
+    first: usize,
+    /// Its last part (region).
+    region: usize,
+    /// For each column of that part, the table's column.
+    columns: Vec<usize>,
+    /// Number of columns of the table (those of its first part).
+    width: usize,
+}
+
 /// A line's text for counting repeats (running headers): lower case, digits as `#`.
 fn repeat_key(t: &str) -> String {
     t.split_whitespace()
@@ -495,9 +509,7 @@ impl<'a> Parser<'a> {
     fn parse(&self) -> Vec<Block> {
         let mut blocks = Vec::new();
         let mut i = 0;
-        // The last fixed-width table emitted: its block, its first region (whose columns it
-        // keeps) and its last region (a table runs over several pages).
-        let mut last_table: Option<(usize, usize, usize)> = None;
+        let mut last_table: Option<LastTable> = None;
         while i < self.lines.len() {
             let k = self.kind(i);
             if let Some(r) = self.region_at[i] {
@@ -830,14 +842,14 @@ impl<'a> Parser<'a> {
         &self,
         r: usize,
         blocks: &mut Vec<Block>,
-        last_table: &mut Option<(usize, usize, usize)>,
+        last_table: &mut Option<LastTable>,
     ) -> usize {
         let region = &self.regions[r];
         let mut rows = self.region_rows(region);
         let next = region.end + 1;
-        if let Some((block, q0, q)) = *last_table {
-            if let Some(between) = self.continued(q, r) {
-                let first = &self.regions[q0];
+        if let Some(last) = last_table.as_mut() {
+            if let Some(between) = self.continued(last.region, r) {
+                let prev = &self.regions[last.region];
                 let width = |g: &layout::Region| {
                     (g.start..=g.end)
                         .map(|k| self.chars[k].len())
@@ -849,27 +861,46 @@ impl<'a> Parser<'a> {
                         .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
                         .unwrap_or_default()
                 };
-                let first_rows = self.region_rows(first);
-                let (prev_head, next_head) = (texts(&first_rows), texts(&rows));
-                let map = layout::map_columns(
-                    &layout::Part {
-                        bounds: &first.bounds,
-                        width: width(first),
-                        first_row: &prev_head,
-                    },
-                    &layout::Part {
-                        bounds: &region.bounds,
-                        width: width(region),
-                        first_row: &next_head,
-                    },
-                );
+                let next_head = texts(&rows);
+                let first = &self.regions[last.first];
+                let first_head = texts(&self.region_rows(first));
+                let this = layout::Part {
+                    bounds: &region.bounds,
+                    width: width(region),
+                    first_row: &next_head,
+                };
+                // A part that repeats the table's header maps onto the first part by it; any
+                // other onto the part before it, then onto the table's columns.
+                let map: Vec<usize> = if layout::same_header(&first_head, &next_head) {
+                    layout::map_columns(
+                        &layout::Part {
+                            bounds: &first.bounds,
+                            width: width(first),
+                            first_row: &first_head,
+                        },
+                        &this,
+                    )
+                } else {
+                    let prev_head = texts(&self.region_rows(prev));
+                    layout::map_columns(
+                        &layout::Part {
+                            bounds: &prev.bounds,
+                            width: width(prev),
+                            first_row: &prev_head,
+                        },
+                        &this,
+                    )
+                    .into_iter()
+                    .map(|c| last.columns.get(c).copied().unwrap_or(0))
+                    .collect()
+                };
                 // Blocks made of the lines between (running headers) are dropped or kept as
                 // rows of one cell.
-                blocks.truncate(block + 1);
+                blocks.truncate(last.block + 1);
                 if let Some(Block {
                     kind: BlockKind::Table(t),
                     source,
-                }) = blocks.get_mut(block)
+                }) = blocks.get_mut(last.block)
                 {
                     for k in between {
                         t.rows.push(Row::from_texts(
@@ -877,7 +908,7 @@ impl<'a> Parser<'a> {
                             self.src(k, k),
                         ));
                     }
-                    let w = first.bounds.len();
+                    let w = last.width;
                     for row in rows.drain(..) {
                         if row.cells.len() == 1 {
                             t.rows.push(row);
@@ -896,7 +927,8 @@ impl<'a> Parser<'a> {
                         t.rows.push(Row::from_texts(cells, row.source));
                     }
                     source.line_end = Some(self.lines[region.end].no);
-                    *last_table = Some((block, q0, r));
+                    last.region = r;
+                    last.columns = map;
                     return next;
                 }
             }
@@ -911,22 +943,34 @@ impl<'a> Parser<'a> {
             }),
             source: self.src(region.start, region.end),
         });
-        *last_table = Some((blocks.len() - 1, r, r));
+        *last_table = Some(LastTable {
+            block: blocks.len() - 1,
+            first: r,
+            region: r,
+            columns: (0..region.bounds.len()).collect(),
+            width: region.bounds.len(),
+        });
         next
     }
 
-    /// Does region `r` continue the table of region `q` on the next page? Only blank lines,
-    /// furniture and a few short lines (running headers and footers, or a heading) may lie
-    /// between. Returns the lines between that are kept (headings, not repeated furniture).
+    /// Does region `r` continue the table of region `q`, on the same page or the next? Only
+    /// blank lines, furniture and a few short lines (running headers and footers, or a heading)
+    /// may lie between. Returns the lines between that are kept (headings, not repeated furniture).
     fn continued(&self, q: usize, r: usize) -> Option<Vec<usize>> {
         let (a, b) = (&self.regions[q], &self.regions[r]);
-        let (pa, pb) = (self.lines[a.end].page?, self.lines[b.start].page?);
-        if pb != pa + 1 {
-            return None;
+        let (pa, pb) = (self.lines[a.end].page, self.lines[b.start].page);
+        match (pa, pb) {
+            (Some(x), Some(y)) if y == x || y == x + 1 => {}
+            (None, None) => {}
+            _ => return None,
         }
         let between: Vec<usize> = (a.end + 1..b.start)
             .filter(|&k| self.kind(k) != Kind::Blank)
             .collect();
+        if pa == pb && !between.is_empty() {
+            // On one page, text between two tables separates them.
+            return None;
+        }
         if between.len() > 3
             || between.iter().any(|&k| {
                 self.kind(k) != Kind::Text

@@ -244,7 +244,7 @@ fn multi(l: &LineView<'_>) -> bool {
 /// The fixed-width tables of a text, in order. Each page is analysed on its own.
 pub(super) fn regions(lines: &[LineView<'_>]) -> Vec<Region> {
     /// Lines between two lines with columns that a table may hold (wrapped cells, blank lines).
-    const MAX_GAP: usize = 12;
+    const MAX_GAP: usize = 40;
     let mut out = Vec::new();
     let n = lines.len();
     let mut i = 0;
@@ -444,6 +444,26 @@ pub(super) fn shift_onto(canon: &[usize], own: &[usize], lines: &[&[char]]) -> O
     (strict * 10 >= body.len() * 6 && loose * 10 >= body.len() * 9).then_some(shifted)
 }
 
+/// Do two first rows print the same header: at least two cells, and most of the words of one in
+/// the other?
+pub(super) fn same_header(a: &[String], b: &[String]) -> bool {
+    let words = |cells: &[String]| -> Vec<String> {
+        cells
+            .iter()
+            .flat_map(|c| c.split(|ch: char| !ch.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let filled = |cells: &[String]| cells.iter().filter(|c| !c.trim().is_empty()).count();
+    let (wa, wb) = (words(a), words(b));
+    if filled(a) < 2 || filled(b) < 2 || wa.is_empty() || wb.is_empty() {
+        return false;
+    }
+    let common = wb.iter().filter(|w| wa.contains(w)).count();
+    common * 4 >= wa.len().max(wb.len()) * 3
+}
+
 /// One part of a table (the lines of one page): its column starts, its width in characters and
 /// the texts of its first row (the header, when the page repeats it).
 pub(super) struct Part<'a> {
@@ -454,19 +474,19 @@ pub(super) struct Part<'a> {
 
 /// Map the columns of a table continued on a new page (`next`) to those of the part before
 /// (`prev`), by content: the words of a repeated header, and the position of each column relative
-/// to its own part's left edge and width (never the absolute position: pages place a table
-/// differently). The mapping keeps the order of the columns. Returns, for each column of `next`,
+/// to its own part's left edge (never the absolute position: pages place a table differently). The mapping keeps the order of the columns. Returns, for each column of `next`,
 /// the column of `prev` it continues.
 pub(super) fn map_columns(prev: &Part<'_>, next: &Part<'_>) -> Vec<usize> {
+    // Positions from each part's left edge: pages shift a table and the last columns of a part
+    // may be empty, but the columns keep roughly their widths.
     let rel = |p: &Part<'_>| -> Vec<(f64, f64)> {
         let left = p.bounds[0] as f64;
-        let span = (p.width as f64 - left).max(1.0);
         p.bounds
             .iter()
             .enumerate()
             .map(|(k, &b)| {
-                let e = p.bounds.get(k + 1).map_or(p.width, |&x| x);
-                ((b as f64 - left) / span, (e as f64 - left) / span)
+                let e = p.bounds.get(k + 1).map_or(p.width.max(b + 1), |&x| x);
+                (b as f64 - left, e as f64 - left)
             })
             .collect()
     };
@@ -492,7 +512,8 @@ pub(super) fn map_columns(prev: &Part<'_>, next: &Part<'_>) -> Vec<usize> {
         overlap + 2.0 * same
     };
     // best[j][i]: best total for next columns 0..=j with column j mapped to prev column i, the
-    // mapping never going left.
+    // mapping never going left; two columns share one only when `next` has more columns.
+    let strict = qn <= pn;
     let mut best = vec![vec![f64::NEG_INFINITY; pn]; qn];
     let mut from = vec![vec![0usize; pn]; qn];
     for j in 0..qn {
@@ -501,7 +522,12 @@ pub(super) fn map_columns(prev: &Part<'_>, next: &Part<'_>) -> Vec<usize> {
             let base = if j == 0 {
                 0.0
             } else {
-                if best[j - 1][i] > run.0 {
+                if strict {
+                    // Columns before i only.
+                    if i > 0 && best[j - 1][i - 1] > run.0 {
+                        run = (best[j - 1][i - 1], i - 1);
+                    }
+                } else if best[j - 1][i] > run.0 {
                     run = (best[j - 1][i], i);
                 }
                 run.0
@@ -556,14 +582,20 @@ mod tests {
 
     #[test]
     fn cells_printed_one_space_apart_are_split_at_the_column() {
-        let bounds = [0, 10, 20];
+        let bounds = [0, 10, 24];
         assert_eq!(
             cells(&chars("Promote   smoking. Work cigarettes"), &bounds),
             vec!["Promote", "smoking. Work", "cigarettes"]
         );
+        // A word that starts a character or two before a column start (glyph widths drift)
+        // belongs to that column.
+        assert_eq!(
+            cells(&chars("Promote   smoking. Work cigarettes"), &[0, 10, 20]),
+            vec!["Promote", "smoking.", "Work cigarettes"]
+        );
         // A word running over a column start stays where it began.
         assert_eq!(
-            cells(&chars("Promote   Commissioning team"), &bounds),
+            cells(&chars("Promote   Commissioning team"), &[0, 10, 20]),
             vec!["Promote", "Commissioning team", ""]
         );
     }
