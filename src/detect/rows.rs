@@ -195,6 +195,20 @@ pub fn leading_marker(text: &str) -> Option<(String, String)> {
     Some((marker.to_string(), t[rest_start..].trim().to_string()))
 }
 
+/// A heading or outcome without the outline number printed in front of it ("3.2 Carers stay
+/// in work" -> "Carers stay in work"): the number places the text in the document's outline,
+/// it is not part of its name. Only numbers ("3", "3.", "3.2", "3.2.1") are taken off.
+pub fn without_outline_number(text: &str) -> &str {
+    let t = text.trim_start();
+    match leading_marker(t) {
+        Some((marker, _)) if marker.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+            let c = LEADING.captures(t);
+            c.and_then(|c| c.get(3)).map_or(t, |m| &t[m.start()..])
+        }
+        _ => t,
+    }
+}
+
 /// A marker as a position in a numbering: its prefix and last number ("3.2" -> ("3.", 2),
 /// "A12" -> ("A", 12), "7" -> ("", 7)).
 pub fn ordinal(marker: &str) -> Option<(String, u64)> {
@@ -559,6 +573,21 @@ mod tests {
         assert_eq!(leading_marker("2011 Review of services"), None);
         assert_eq!(ordinal("3.12"), Some(("3.".into(), 12)));
         assert_eq!(ordinal("10000"), Some(("".into(), 10000)));
+    }
+
+    #[test]
+    fn outline_numbers_come_off_names() {
+        assert_eq!(
+            without_outline_number("3.2 Carers stay in work"),
+            "Carers stay in work"
+        );
+        assert_eq!(without_outline_number("4. Young carers"), "Young carers");
+        assert_eq!(
+            without_outline_number("10 carers trained"),
+            "10 carers trained"
+        );
+        assert_eq!(without_outline_number("A1 Housing"), "A1 Housing");
+        assert_eq!(without_outline_number("Carers first"), "Carers first");
     }
 
     #[test]

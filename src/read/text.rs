@@ -325,6 +325,41 @@ struct LastTable {
     columns: Vec<usize>,
     /// Number of columns of the table (those of its first part).
     width: usize,
+    /// The lines of a header printed over several lines are marked as header rows.
+    header_marked: bool,
+}
+
+/// How many lines two parts of a table open with alike (a header printed over several lines,
+/// repeated on a new page): the first rows (already known to print the same header), then the
+/// rows on the lines right under them that print the same words. At most three.
+fn repeated_lines(a: &[Row], b: &[Row]) -> usize {
+    let words = |r: &Row| -> Vec<String> {
+        r.cells
+            .iter()
+            .flat_map(|c| c.text.split(|ch: char| !ch.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let next_line = |rows: &[Row], j: usize| match (rows[j - 1].source.line, rows[j].source.line) {
+        (Some(p), Some(q)) => q == p + 1,
+        _ => false,
+    };
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    let mut n = 1;
+    while n < 3
+        && n < a.len()
+        && n < b.len()
+        && next_line(a, n)
+        && next_line(b, n)
+        && !words(&a[n]).is_empty()
+        && words(&a[n]) == words(&b[n])
+    {
+        n += 1;
+    }
+    n
 }
 
 /// A line's text for counting repeats (running headers): lower case, digits as `#`.
@@ -863,7 +898,15 @@ impl<'a> Parser<'a> {
                 };
                 let next_head = texts(&rows);
                 let first = &self.regions[last.first];
-                let first_head = texts(&self.region_rows(first));
+                let first_rows = self.region_rows(first);
+                let first_head = texts(&first_rows);
+                // A header printed over several lines repeats all of them on every page: the
+                // lines the two parts open with alike, on consecutive lines, are the header.
+                let header_lines = if layout::same_header(&first_head, &next_head) {
+                    repeated_lines(&first_rows, &rows)
+                } else {
+                    0
+                };
                 let this = layout::Part {
                     bounds: &region.bounds,
                     width: width(region),
@@ -908,8 +951,24 @@ impl<'a> Parser<'a> {
                             self.src(k, k),
                         ));
                     }
+                    if header_lines >= 2 && !last.header_marked {
+                        for row in t.rows.iter_mut().take(header_lines) {
+                            row.header = true;
+                        }
+                        last.header_marked = true;
+                    }
                     let w = last.width;
-                    for row in rows.drain(..) {
+                    for (j, mut row) in rows.drain(..).enumerate() {
+                        row.header = j < header_lines && header_lines >= 2;
+                        // The repeated header lines print what the first part's header lines
+                        // print, whatever columns this part's lines split into.
+                        if let Some(h) = first_rows.get(j).filter(|_| j < header_lines) {
+                            let mut copy =
+                                Row::from_texts(h.cells.iter().map(|c| c.text.clone()), row.source);
+                            copy.header = row.header;
+                            t.rows.push(copy);
+                            continue;
+                        }
                         if row.cells.len() == 1 {
                             t.rows.push(row);
                             continue;
@@ -924,7 +983,9 @@ impl<'a> Parser<'a> {
                                 cells[to].push_str(&cell.text);
                             }
                         }
-                        t.rows.push(Row::from_texts(cells, row.source));
+                        let mut fitted = Row::from_texts(cells, row.source);
+                        fitted.header = row.header;
+                        t.rows.push(fitted);
                     }
                     source.line_end = Some(self.lines[region.end].no);
                     last.region = r;
@@ -949,6 +1010,7 @@ impl<'a> Parser<'a> {
             region: r,
             columns: (0..region.bounds.len()).collect(),
             width: region.bounds.len(),
+            header_marked: false,
         });
         next
     }
