@@ -332,6 +332,37 @@ impl Builder {
         }
     }
 
+    /// The plan's header is printed again at `row`. At the top of a page that is page layout;
+    /// on the page of the last row it opens a new part of the table (a table of the same layout
+    /// under its own heading): the next row starts a logical row, and a lone short line printed
+    /// after a blank line right above the header is that part's heading, not the end of a cell.
+    fn repeat_header(&mut self, row: &Row) {
+        self.repeated_header = true;
+        let same_page = self.data_page.is_some() && row.source.page == self.data_page;
+        if same_page && !self.after_header {
+            self.next_starts = true;
+            let heading = self.pieces.last().filter(|p| {
+                let filled: Vec<&String> = p.cells.iter().filter(|c| !c.is_empty()).collect();
+                let near = match (p.row.source.line, row.source.line) {
+                    (Some(a), Some(b)) => b > a && b - a <= 3,
+                    _ => false,
+                };
+                near && p.gap_before
+                    && p.marker.is_none()
+                    && p.reference.is_none()
+                    && filled.len() == 1
+                    && filled[0].split_whitespace().count() <= 8
+                    && !rows::ends_sentence(filled[0])
+                    && !starts_lower(filled[0])
+            });
+            if let Some(text) = heading.and_then(|p| p.cells.iter().find(|c| !c.is_empty())) {
+                self.row_section = Some(section_name(text));
+                self.pieces.pop();
+            }
+        }
+        self.skip_header(row);
+    }
+
     /// A header repeated inside the plan (top of a page) was skipped.
     fn skip_header(&mut self, row: &Row) {
         self.account(row);
@@ -787,16 +818,14 @@ pub fn plans(
         }
         if let Some(b) = cur.as_mut() {
             if !key.is_empty() && b.header_keys.contains(&key) && b.pending_caption.is_none() {
-                b.repeated_header = true;
-                b.skip_header(row);
+                b.repeat_header(row);
                 continue;
             }
             // The header repeated with some labels left out: every label it prints is the
             // current header's label in the same column.
             if repeats_labels(cells, &b.columns) {
                 if b.pending_caption.is_none() {
-                    b.repeated_header = true;
-                    b.skip_header(row);
+                    b.repeat_header(row);
                     continue;
                 }
                 // After a caption: a new plan with the same columns, under the caption.
@@ -864,8 +893,7 @@ pub fn plans(
                 if let Some(b) = cur.as_mut() {
                     let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
                     if b.pending_caption.is_none() && fields(&m.columns) == fields(&b.columns) {
-                        b.repeated_header = true;
-                        b.skip_header(row);
+                        b.repeat_header(row);
                         for k in m.keys {
                             if !b.header_keys.contains(&k) {
                                 b.header_keys.push(k);
