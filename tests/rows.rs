@@ -105,20 +105,126 @@ fn rendered(name: &str) -> Report {
 
 #[test]
 fn rendered_seed_plans_keep_their_rows() {
-    // Seed 003 (47 actions) and seed 001 (11 actions) printed on landscape pages; seed 003 and
-    // seed 000 (96 actions) on portrait pages, where cells wrap over many lines and tables
-    // run over page breaks.
-    for (name, rows) in [
-        ("003-landscape.txt", 47),
-        ("003-portrait.txt", 47),
-        ("001-landscape.txt", 11),
-        ("000-portrait.txt", 96),
+    // The three seeds' plans (003: 47 actions, 001: 11, 000: 96) printed on landscape and on
+    // portrait pages, where cells wrap over many lines, tables run over page breaks, headers
+    // take two lines and repeat on every page, and one table follows another under a heading.
+    // Seed 001 has one row whose action cell is empty ("As above" in the other cells).
+    for (name, rows, without_action) in [
+        ("003-landscape.txt", 47, 0),
+        ("003-portrait.txt", 47, 0),
+        ("001-landscape.txt", 11, 1),
+        ("001-portrait.txt", 11, 1),
+        ("000-landscape.txt", 96, 0),
+        ("000-portrait.txt", 96, 0),
     ] {
         let r = rendered(name);
         assert_eq!(r.actions.len(), rows, "{name}");
+        assert_eq!(
+            r.actions.iter().filter(|a| a.action.is_none()).count(),
+            without_action,
+            "{name}: rows without an action"
+        );
+        // No line of a repeated header reads as a row.
         assert!(
-            r.actions.iter().all(|a| a.action.is_some()),
-            "{name}: every row has its action"
+            r.actions
+                .iter()
+                .all(|a| a.lead.as_deref().is_none_or(|l| !l.starts_with("Persons/"))),
+            "{name}: a header line read as a row"
         );
     }
+}
+
+#[test]
+fn a_two_line_header_repeated_on_every_page_is_one_header() {
+    // The second header line starts with a capital in the first column; each page prints both
+    // lines again, at other positions.
+    let page = |w: [usize; 4], rows: &[[&str; 5]]| {
+        let mut t = String::new();
+        let line = |c: &[&str; 5]| {
+            format!(
+                "{:<a$}{:<b$}{:<c$}{:<d$}{}",
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                a = w[0],
+                b = w[1],
+                c = w[2],
+                d = w[3]
+            )
+            .trim_end()
+            .to_string()
+                + "\n"
+        };
+        t.push_str(&line(&[
+            "Key",
+            "Objectives",
+            "Action",
+            "Lead",
+            "Evidence of",
+        ]));
+        t.push_str(&line(&["Areas", "", "", "Persons/Agencies", "Outcomes"]));
+        t.push('\n');
+        for r in rows {
+            t.push_str(&line(r));
+        }
+        t
+    };
+    let mut text = String::from("Carers Delivery Plan\n\n");
+    text.push_str(&page(
+        [10, 22, 30, 22],
+        &[
+            [
+                "Breaks",
+                "More breaks",
+                "Self assessments",
+                "Carers workers",
+                "More carers",
+            ],
+            ["", "for carers", "for all carers", "", "take a break"],
+            ["", "", "", "", ""],
+            [
+                "Health",
+                "Health checks",
+                "Offer health checks",
+                "GP practices",
+                "Checks done",
+            ],
+        ],
+    ));
+    text.push('\u{c}');
+    text.push_str(&page(
+        [12, 20, 34, 20],
+        &[
+            [
+                "Money",
+                "Advice",
+                "Benefit checks for",
+                "Advice services",
+                "Checks done",
+            ],
+            ["", "", "every carer", "", ""],
+        ],
+    ));
+    let r = run("plan.txt", &text);
+    let actions: Vec<&str> = r
+        .actions
+        .iter()
+        .map(|a| a.action.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "Self assessments for all carers",
+            "Offer health checks",
+            "Benefit checks for every carer"
+        ]
+    );
+    assert_eq!(r.tables.len(), 1, "one plan over both pages");
+    assert_eq!(r.tables[0].columns["lead"], "Lead Persons/Agencies");
+    assert!(r
+        .actions
+        .iter()
+        .all(|a| a.lead.as_deref() != Some("Persons/Agencies")));
 }
