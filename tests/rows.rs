@@ -55,13 +55,13 @@ fn ten_thousand_fixed_width_rows_with_dotted_numbers() {
         "No", "Action", "Lead", "By when", "Evidence"
     ));
     for n in 1..=ROWS {
-        t.push_str(&format!(
-            "{:<8}{:<46}{:<20}{:<14}{}\n",
+        let (number, action) = (
             format!("{n}."),
             format!("Deliver support item {n} for carers."),
-            "Carers Hub",
-            "March 2027",
-            format!("Report {n}")
+        );
+        t.push_str(&format!(
+            "{number:<8}{action:<46}{:<20}{:<14}Report {n}\n",
+            "Carers Hub", "March 2027"
         ));
     }
     assert_numbered(&run("plan.txt", &t), false);
