@@ -74,6 +74,15 @@ pub fn from_table(t: &Table, block: usize, source: &Source) -> Option<Record> {
     if t.rows.is_empty() || t.rows.len() > 12 {
         return None;
     }
+    // A first column that names the same label twice holds several records (one row per
+    // field): that is `from_label_column`'s shape.
+    let mut seen = HashSet::new();
+    for row in &t.rows {
+        let first = row.cells.first().map(|c| key(&c.text)).unwrap_or_default();
+        if !first.is_empty() && !seen.insert(first) {
+            return None;
+        }
+    }
     let mut rec = Record {
         source: source.clone(),
         block,
@@ -295,6 +304,28 @@ pub fn collect(
     taken: &dyn Fn(usize) -> bool,
     opts: &crate::Options,
 ) -> Vec<(Record, Option<String>)> {
+    // A field label on a line of its own ("Lead" over "Carers Service", HTML definition lists,
+    // bold labels in Word) is read with the paragraph under it as "Label: value".
+    let mut joined: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    let mut consumed: HashSet<usize> = HashSet::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let text = match &b.kind {
+            BlockKind::Paragraph { text } | BlockKind::Heading { text, .. } => text,
+            _ => continue,
+        };
+        let label = text.trim().trim_end_matches(':').trim();
+        if consumed.contains(&i) || !is_label(label) || !names_row_field(label, opts) {
+            continue;
+        }
+        if let Some(BlockKind::Paragraph { text: value }) = blocks.get(i + 1).map(|n| &n.kind) {
+            let v = value.trim().trim_end_matches(':').trim();
+            let another_label = is_label(v) && names_row_field(v, opts);
+            if !v.is_empty() && !another_label && label_pair(value).is_none() {
+                joined.insert(i, format!("{label}: {}", value.trim()));
+                consumed.insert(i + 1);
+            }
+        }
+    }
     let mut out: Vec<(Record, Option<String>)> = Vec::new();
     let mut heading: Option<String> = None;
     let mut para: Option<Record> = None;
@@ -308,7 +339,18 @@ pub fn collect(
             }
         };
     for (i, b) in blocks.iter().enumerate() {
-        match &b.kind {
+        if consumed.contains(&i) && !taken(i) {
+            continue;
+        }
+        let owned;
+        let kind: &BlockKind = match joined.get(&i) {
+            Some(text) if !taken(i) => {
+                owned = BlockKind::Paragraph { text: text.clone() };
+                &owned
+            }
+            _ => &b.kind,
+        };
+        match kind {
             BlockKind::Table(t) if !taken(i) => {
                 flush(&mut para, &mut out, &heading);
                 if let Some(r) = from_table(t, i, &b.source) {
