@@ -5,7 +5,7 @@
 //! again in the original file. Nothing downstream of the readers knows which format a document
 //! came from; detection, normalisation and gap rules see only this model.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The input formats the tool can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,7 +48,7 @@ impl Format {
 /// Where something is in the source file. Every field is optional because formats differ:
 /// text has lines, PDFs have pages (and a y coordinate), spreadsheets have a sheet and cell,
 /// Word documents have paragraph and table indices.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// 1-based page number (PDF; paged formats).
     pub page: Option<u32>,

@@ -8,12 +8,14 @@
 mod batch;
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use carers_extract::baseline::Baseline;
 use carers_extract::config::{CheckPolicy, Config};
+use carers_extract::isolate::{self, Isolation};
 use carers_extract::report::Report;
 use carers_extract::write::{self, InputError};
 use carers_extract::Options;
@@ -95,6 +97,11 @@ struct RunArgs {
     /// error and the batch carries on.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     timeout: u64,
+    /// Memory budget for reading one file (bytes, or with k/M/G: 2G; 0: none). Each file is
+    /// read in a worker process limited to this much address space; a file that needs more is
+    /// reported as an error and the batch carries on.
+    #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "1G")]
+    max_memory: u64,
 }
 
 #[derive(Args, Debug)]
@@ -149,6 +156,14 @@ fn main() -> ExitCode {
     if std::env::var_os("CARERS_EXTRACT_DEBUG").is_none() {
         std::panic::set_hook(Box::new(|_| {}));
     }
+    // A worker process reading files for a batch (see `isolate`).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == isolate::WORKER_ARG)
+    {
+        return ExitCode::from(isolate::serve());
+    }
+    let stdout_closed = reopen_closed_std_fds();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -158,8 +173,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Check(args)) => run(&args.run, Some(&args)),
-        None => run(&cli.run, None),
+        Some(Command::Check(args)) => run(&args.run, Some(&args), stdout_closed),
+        None => run(&cli.run, None, stdout_closed),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -211,8 +226,44 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     Ok((opts, policy))
 }
 
+/// Standard input, output or error closed by the caller (`>&-`): the next file opened would
+/// take its number, and output meant for the terminal would land in it. Each closed one is
+/// opened on /dev/null; returns whether standard output was closed (writing to it is then an
+/// error, never a silent success).
+fn reopen_closed_std_fds() -> bool {
+    #[cfg(unix)]
+    {
+        let mut stdout_closed = false;
+        for fd in 0..3 {
+            // SAFETY: fcntl(F_GETFD) and open/dup2 on plain integers and a C string literal.
+            unsafe {
+                if libc::fcntl(fd, libc::F_GETFD) == -1 {
+                    if fd == 1 {
+                        stdout_closed = true;
+                    }
+                    let flags = if fd == 0 {
+                        libc::O_RDONLY
+                    } else {
+                        libc::O_WRONLY
+                    };
+                    let null = libc::open(c"/dev/null".as_ptr(), flags);
+                    if null >= 0 && null != fd {
+                        libc::dup2(null, fd);
+                        libc::close(null);
+                    }
+                }
+            }
+        }
+        stdout_closed
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// Run the pipeline on every input and write the output; returns the exit code.
-fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
+fn run(args: &RunArgs, check: Option<&CheckArgs>, stdout_closed: bool) -> Result<u8> {
     let (opts, policy) = settings(args, check)?;
     let baseline = match check.and_then(|c| c.baseline.as_ref()) {
         Some(p) => Some(Baseline::load(p)?),
@@ -241,29 +292,52 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
     let progress = batch::want_progress(inputs.files.len(), args.quiet);
     // NDJSON to standard output streams as results complete (in path order).
     let stream = args.format == OutputFormat::Ndjson && args.output.is_none();
-    let mut stdout_broken = false;
+    if stdout_closed && args.output.is_none() {
+        bail!("standard output is closed: give -o FILE, or do not close it (>&-)");
+    }
+    let isolation = Isolation::for_current_exe(args.max_memory);
+    // A write error on streamed output stops the batch: a broken pipe (`| head`) quietly,
+    // anything else (a full disk) as an error.
+    let mut write_error: Option<std::io::Error> = None;
     let mut reports = Vec::new();
-    batch::run(&inputs.files, &opts, jobs, progress, |_, res| match res {
-        Ok(mut r) => {
-            if let Some(b) = &baseline {
-                b.filter(&mut r, single);
-            }
-            if stream && !stdout_broken {
-                if let Ok(s) = write::ndjson(&r) {
-                    let mut out = std::io::stdout().lock();
-                    if out
-                        .write_all(s.as_bytes())
-                        .and_then(|_| out.flush())
-                        .is_err()
-                    {
-                        stdout_broken = true;
+    batch::run(
+        &inputs.files,
+        &opts,
+        jobs,
+        progress,
+        &isolation,
+        |_, res| {
+            match res {
+                Ok(mut r) => {
+                    if let Some(b) = &baseline {
+                        b.filter(&mut r, single);
                     }
+                    if stream {
+                        let written =
+                            write::ndjson(&r)
+                                .map_err(std::io::Error::other)
+                                .and_then(|s| {
+                                    let mut out = std::io::stdout().lock();
+                                    out.write_all(s.as_bytes()).and_then(|_| out.flush())
+                                });
+                        if let Err(e) = written {
+                            write_error = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                    }
+                    reports.push(r);
                 }
+                Err(f) => errors.push(f),
             }
-            reports.push(r);
+            ControlFlow::Continue(())
+        },
+    );
+    if let Some(e) = write_error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(if errors.is_empty() { 0 } else { 2 });
         }
-        Err(f) => errors.push(f),
-    });
+        return Err(e).context("cannot write to standard output");
+    }
     if reports.is_empty() && errors.is_empty() {
         bail!("no input files found");
     }
