@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use carers_extract::isolate::Isolation;
+use carers_extract::write::escape::strip_controls;
 use carers_extract::write::InputError;
 use carers_extract::{Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -185,7 +186,13 @@ pub fn run<F>(
             pending.insert(i, res);
             while let Some(res) = pending.remove(&next_out) {
                 if let Err(f) = &res {
-                    bar.suspend(|| eprintln!("carers-extract: {}: {}", f.path, f.error));
+                    bar.suspend(|| {
+                        eprintln!(
+                            "carers-extract: {}: {}",
+                            strip_controls(&f.path),
+                            strip_controls(&f.error)
+                        )
+                    });
                 }
                 let flow = each(&files[next_out], res);
                 next_out += 1;

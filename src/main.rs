@@ -163,7 +163,7 @@ fn main() -> ExitCode {
     {
         return ExitCode::from(isolate::serve());
     }
-    let stdout_closed = reopen_closed_std_fds();
+    let stdout_closed = stdout_was_closed();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -179,7 +179,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("carers-extract: error: {e:#}");
+            eprintln!(
+                "carers-extract: error: {}",
+                carers_extract::write::escape::strip_controls(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }
@@ -226,35 +229,31 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     Ok((opts, policy))
 }
 
-/// Standard input, output or error closed by the caller (`>&-`): the next file opened would
-/// take its number, and output meant for the terminal would land in it. Each closed one is
-/// opened on /dev/null; returns whether standard output was closed (writing to it is then an
-/// error, never a silent success).
-fn reopen_closed_std_fds() -> bool {
+/// Whether the caller closed standard output (`>&-`). The Rust runtime reopens a closed
+/// standard descriptor on /dev/null (read-write) before `main`, so writes would silently
+/// succeed; a shell redirect to /dev/null opens it write-only. Writing to a closed standard
+/// output is then an error, never a silent success.
+fn stdout_was_closed() -> bool {
     #[cfg(unix)]
     {
-        let mut stdout_closed = false;
-        for fd in 0..3 {
-            // SAFETY: fcntl(F_GETFD) and open/dup2 on plain integers and a C string literal.
-            unsafe {
-                if libc::fcntl(fd, libc::F_GETFD) == -1 {
-                    if fd == 1 {
-                        stdout_closed = true;
-                    }
-                    let flags = if fd == 0 {
-                        libc::O_RDONLY
-                    } else {
-                        libc::O_WRONLY
-                    };
-                    let null = libc::open(c"/dev/null".as_ptr(), flags);
-                    if null >= 0 && null != fd {
-                        libc::dup2(null, fd);
-                        libc::close(null);
-                    }
-                }
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: fcntl(F_GETFL) and fstat on descriptor 1 with a zeroed stat buffer.
+        unsafe {
+            let flags = libc::fcntl(1, libc::F_GETFL);
+            if flags == -1 {
+                return true;
             }
+            if flags & libc::O_ACCMODE != libc::O_RDWR {
+                return false;
+            }
+            let mut st: libc::stat = std::mem::zeroed();
+            if libc::fstat(1, &mut st) != 0 {
+                return false;
+            }
+            std::fs::metadata("/dev/null").is_ok_and(|m| {
+                (st.st_mode & libc::S_IFMT) == libc::S_IFCHR && st.st_rdev == m.rdev()
+            })
         }
-        stdout_closed
     }
     #[cfg(not(unix))]
     {
@@ -278,13 +277,17 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>, stdout_closed: bool) -> Result
         for p in &inputs.skipped {
             eprintln!(
                 "carers-extract: note: skipped {} (not a type the tool reads)",
-                p.display()
+                write::escape::strip_controls(&p.display().to_string())
             );
         }
     }
     let mut errors: Vec<InputError> = Vec::new();
     for f in inputs.failures {
-        eprintln!("carers-extract: {}: {}", f.path, f.error);
+        eprintln!(
+            "carers-extract: {}: {}",
+            write::escape::strip_controls(&f.path),
+            write::escape::strip_controls(&f.error)
+        );
         errors.push(f);
     }
     let single = inputs.files.len() == 1;
@@ -347,6 +350,12 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>, stdout_closed: bool) -> Result
         return Ok(2);
     }
     if !stream {
+        // Every output but JSON (which escapes them) drops control characters and terminal
+        // escape sequences that a document may carry.
+        if !matches!(args.format, OutputFormat::Json | OutputFormat::Ndjson) {
+            reports.iter_mut().for_each(write::escape::clean_report);
+            write::escape::clean_errors(&mut errors);
+        }
         let bytes = render(args, &reports, &errors, &policy)?;
         match &args.output {
             Some(path) => write_atomically(path, &bytes)?,

@@ -46,6 +46,7 @@ pub fn ndjson(report: &Report) -> serde_json::Result<String> {
     Ok(out)
 }
 
+pub mod escape;
 pub mod github;
 pub mod html;
 pub mod junit;
