@@ -174,13 +174,21 @@ impl Worker {
         // Standard input is copied to a temporary file that the worker reads.
         let mut _stdin_copy = None;
         let file = if name == "-" {
-            match stdin_to_temp(self.opts.limits.max_input_bytes) {
+            // Within the time budget: standard input may never end.
+            let limit = self.opts.limits.max_input_bytes;
+            let copied = crate::limits::within_budget(self.opts.limits.timeout_secs, move || {
+                stdin_to_temp(limit).map_err(|e| crate::Error::Io {
+                    path: "standard input".into(),
+                    source: e,
+                })
+            });
+            match copied {
                 Ok(t) => {
                     let p = t.path().to_path_buf();
                     _stdin_copy = Some(t);
                     p
                 }
-                Err(e) => return Err(fail(format!("cannot read standard input: {e}"))),
+                Err(e) => return Err(fail(one_line(&e.to_string()))),
             }
         } else {
             path.to_path_buf()
