@@ -229,36 +229,28 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     Ok((opts, policy))
 }
 
-/// Whether the caller closed standard output (`>&-`). The Rust runtime reopens a closed
-/// standard descriptor on /dev/null (read-write) before `main`, so writes would silently
-/// succeed; a shell redirect to /dev/null opens it write-only. Writing to a closed standard
-/// output is then an error, never a silent success.
-fn stdout_was_closed() -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: fcntl(F_GETFL) and fstat on descriptor 1 with a zeroed stat buffer.
-        unsafe {
-            let flags = libc::fcntl(1, libc::F_GETFL);
-            if flags == -1 {
-                return true;
-            }
-            if flags & libc::O_ACCMODE != libc::O_RDWR {
-                return false;
-            }
-            let mut st: libc::stat = std::mem::zeroed();
-            if libc::fstat(1, &mut st) != 0 {
-                return false;
-            }
-            std::fs::metadata("/dev/null").is_ok_and(|m| {
-                (st.st_mode & libc::S_IFMT) == libc::S_IFCHR && st.st_rdev == m.rdev()
-            })
+/// Set before `main` when standard output was closed by the caller (`>&-`).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs from `.init_array`, before the Rust runtime reopens closed standard descriptors on
+/// /dev/null (after which writes to a closed standard output would silently succeed).
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT_OPEN: extern "C" fn() = {
+    extern "C" fn check() {
+        // SAFETY: fcntl(F_GETFD) on descriptor 1 only reads the descriptor's flags.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
-    #[cfg(not(unix))]
-    {
-        false
-    }
+    check
+};
+
+/// Whether the caller closed standard output (`>&-`): writing to it is then an error, never a
+/// silent success. Known on Linux (checked before the runtime starts), assumed open elsewhere.
+fn stdout_was_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Run the pipeline on every input and write the output; returns the exit code.
