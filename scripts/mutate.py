@@ -560,13 +560,22 @@ def make_mutant(groups, seed, i, only):
     return kind, name, m, fmt
 
 
+TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_one(binary, path, fmt, extra_env):
+    """Run the tool on one file. Peak memory comes from GNU time when it is there: a process
+    forked from this (large) Python process would report Python's memory as its own peak."""
     env = dict(os.environ)
     env.pop("RUST_BACKTRACE", None)
     env.update(extra_env)
+    cmd = [binary, "--no-config", "-j", "1", "-f", fmt, path]
+    rss_file = None
+    if TIME:
+        rss_file = path + ".rss"
+        cmd = [TIME, "-f", "%M", "-o", rss_file] + cmd
     start = time.monotonic()
-    proc = subprocess.Popen([binary, "--no-config", "-j", "1", "-f", fmt, path],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             start_new_session=True)
     timed_out = threading.Event()
 
@@ -584,14 +593,27 @@ def run_one(binary, path, fmt, extra_env):
     timer.cancel()
     proc.returncode = 0  # reaped here
     elapsed = time.monotonic() - start
-    # Workers left behind after a kill.
-    try:
+    try:  # workers left behind after a kill
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
-    return {"code": code, "signal": sig, "time": elapsed, "rss_kb": usage.ru_maxrss,
+    rss = usage.ru_maxrss
+    if rss_file:
+        try:
+            with open(rss_file) as f:
+                report = f.read()
+            os.unlink(rss_file)
+            m = re.search(r"terminated by signal (\d+)", report)
+            if m:
+                sig, code = int(m.group(1)), None
+            nums = re.findall(r"^(\d+)$", report, re.M)
+            if nums:
+                rss = int(nums[-1])
+        except OSError:
+            pass
+    return {"code": code, "signal": sig, "time": elapsed, "rss_kb": rss,
             "timeout": timed_out.is_set(), "stderr": err.decode("utf-8", "replace")}
 
 
