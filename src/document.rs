@@ -197,8 +197,10 @@ pub struct Cell {
     /// The value was filled in from a merged region (vertical merge / merged range) rather than
     /// printed in this row.
     pub merged: bool,
-    /// Cell-level position where the format has one (spreadsheet cell address).
-    pub source: Option<Source>,
+    /// Cell-level position, where it is not the row's moved right by the column index (a
+    /// spreadsheet section row's merged cell). Boxed: most cells have none, and a large table
+    /// holds millions of cells.
+    pub source: Option<Box<Source>>,
 }
 
 impl Cell {

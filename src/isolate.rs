@@ -596,6 +596,18 @@ fn cpu_budget(secs: u64) {
 #[cfg(not(unix))]
 fn cpu_budget(_: u64) {}
 
+/// Above this resident size a worker returns freed memory to the system after each file.
+const TRIM_RSS: u64 = 64 << 20;
+
+/// Return freed heap pages to the system (glibc keeps them otherwise).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Resident memory of this process in bytes (0 where unknown).
 fn resident_bytes() -> u64 {
     #[cfg(target_os = "linux")]
@@ -642,6 +654,11 @@ pub fn serve() -> u8 {
         };
         cpu_budget(opts.limits.timeout_secs);
         let result = read_one(&req, &opts, &mut out);
+        // The document is gone, the report stays until it is sent: give the freed memory back
+        // now, so the parent reading the report and this worker do not both hold their peak.
+        if resident_bytes() > TRIM_RSS {
+            release_free_memory();
+        }
         let retire = resident_bytes() > RETIRE_RSS;
         if send(&mut out, &Reply::Done { result, retire }).is_err() || retire {
             return 0;

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::header::{self, is_ref, Profile};
 use super::{Column, Field, Plan, PlanRow};
-use crate::document::{Row, Source, Table};
+use crate::document::{Cell, Row, Source, Table};
 use crate::normalise::due;
 use crate::report::{DueKind, PlanKind};
 use crate::Options;
@@ -433,7 +433,21 @@ impl Builder {
         }
         self.rows.push(BRow {
             cells,
-            row: row.clone(),
+            // The row's texts are in `cells` already: keep only what `finish` reads (merged
+            // flags, source), not a second copy of every cell (memory on 100k-row tables).
+            row: Row {
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|c| Cell {
+                        merged: c.merged,
+                        ..Cell::default()
+                    })
+                    .collect(),
+                source: row.source.clone(),
+                header: row.header,
+                continuation: row.continuation,
+            },
             reference,
             section: self.row_section.clone(),
         });

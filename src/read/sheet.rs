@@ -441,7 +441,7 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
                     cells: vec![Cell {
                         text,
                         merged: false,
-                        source: Some(cell_src(col)),
+                        source: Some(Box::new(cell_src(col))),
                     }],
                     source: cell_src(c0),
                     header: false,
@@ -454,11 +454,13 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
                 continue;
             }
             let mut out = Vec::with_capacity(width);
-            for (j, c) in cells.iter_mut().enumerate() {
+            // A cell's address is the row's (`cell_src(c0)`) moved right by its column: not
+            // stored per cell (a 100k-row sheet held 600k copies of the sheet name).
+            for c in cells.iter_mut() {
                 out.push(Cell {
                     text: std::mem::take(&mut c.text),
                     merged: c.merged,
-                    source: Some(cell_src(c0 + j as u32)),
+                    source: None,
                 });
             }
             current.push(Row {
