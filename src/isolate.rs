@@ -677,7 +677,9 @@ fn read_one(req: &Request, opts: &Options, out: &mut impl Write) -> Result<Repor
         let bytes = crate::read_input(&req.path, opts)?;
         let format = crate::read::sniff(&req.name, &bytes)?;
         let _ = send(out, &Reply::Format(format.name().to_string()));
-        crate::extract_bytes(&req.name, &bytes, opts)
+        let (document, source) = crate::read_document(&req.name, &bytes, opts)?;
+        drop(bytes);
+        Ok(crate::analyse_owned(document, source, opts))
     };
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(Ok(r)) => Ok(r),

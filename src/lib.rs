@@ -143,6 +143,16 @@ pub fn extract_path_within(path: &Path, opts: &Options) -> Result<Report> {
 /// Extract a report from bytes already in memory. `name` is used to guess the format when the
 /// bytes do not say it, and is reported as the source path.
 pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report> {
+    let (document, source) = read_document(name, bytes, opts)?;
+    Ok(analyse_owned(document, source, opts))
+}
+
+/// The reading half of [`extract_bytes`]: the document and the description of its source.
+pub(crate) fn read_document(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+) -> Result<(Document, report::SourceInfo)> {
     if bytes.len() as u64 > opts.limits.max_input_bytes {
         return Err(Error::Limit(format!(
             "input is over the {}-byte limit (raise it with --max-input-size)",
@@ -157,7 +167,7 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report>
         sha256: sha256_hex(bytes),
         pages: document.pages,
     };
-    Ok(analyse(&document, source, opts))
+    Ok((document, source))
 }
 
 /// Run detection, normalisation and the gap rules on a document already read.
@@ -166,6 +176,21 @@ pub fn analyse(document: &Document, source: report::SourceInfo, opts: &Options) 
     let context = normalise::Context::from_document(document);
     let (infos, actions) = normalise::normalise_plans(&plans, &context);
     gaps::build_report(source, document.title.clone(), infos, actions, &plans, opts)
+}
+
+/// [`analyse`], dropping the document once detection has taken what it needs from it (the
+/// plans hold their own texts): less memory held while actions and gaps are built.
+pub(crate) fn analyse_owned(
+    document: Document,
+    source: report::SourceInfo,
+    opts: &Options,
+) -> Report {
+    let plans = detect::detect(&document, opts);
+    let context = normalise::Context::from_document(&document);
+    let title = document.title.clone();
+    drop(document);
+    let (infos, actions) = normalise::normalise_plans(&plans, &context);
+    gaps::build_report(source, title, infos, actions, &plans, opts)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -348,13 +348,19 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>, stdout_closed: bool) -> Result
             reports.iter_mut().for_each(write::escape::clean_report);
             write::escape::clean_errors(&mut errors);
         }
-        let bytes = render(args, &reports, &errors, &policy)?;
         match &args.output {
-            Some(path) => write_atomically(path, &bytes)?,
+            Some(path) => {
+                write_atomically(path, |w| render_to(args, &reports, &errors, &policy, w))?
+            }
             None => {
-                let mut out = std::io::stdout().lock();
-                if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                let written = render_to(args, &reports, &errors, &policy, &mut out)
+                    .and_then(|_| out.flush().map_err(anyhow::Error::from));
+                if let Err(e) = written {
+                    let broken_pipe = e
+                        .downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+                    if !broken_pipe {
                         return Err(e).context("cannot write to standard output");
                     }
                 }
@@ -408,69 +414,77 @@ fn rule_ids() -> String {
         .join(", ")
 }
 
-fn render(
+/// Write the output to `w` as it is produced where the format allows (JSON, NDJSON, text,
+/// Markdown): a large report is never held twice in memory. I/O errors come back as
+/// `std::io::Error` (a broken pipe is recognised by the caller).
+fn render_to(
     args: &RunArgs,
     reports: &[Report],
     errors: &[InputError],
     policy: &CheckPolicy,
-) -> Result<Vec<u8>> {
-    Ok(match args.format {
+    w: &mut dyn Write,
+) -> Result<()> {
+    match args.format {
         OutputFormat::Json => {
-            let mut s = write::json(reports, errors)?;
-            s.push('\n');
-            s.into_bytes()
+            write::json_to(w, reports, errors).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
         }
         OutputFormat::Ndjson => {
-            let mut s = String::new();
             for r in reports {
-                s.push_str(&write::ndjson(r)?);
+                w.write_all(write::ndjson(r)?.as_bytes())?;
             }
-            s.into_bytes()
         }
-        OutputFormat::Csv => write::csv::render(
+        OutputFormat::Text | OutputFormat::Markdown => {
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    w.write_all(b"\n")?;
+                }
+                let page = match args.format {
+                    OutputFormat::Text => write::text::render(r),
+                    _ => write::markdown::render(r),
+                };
+                w.write_all(page.as_bytes())?;
+            }
+        }
+        OutputFormat::Csv => w.write_all(&write::csv::render(
             reports,
             write::csv::CsvOptions {
                 bom: args.bom,
                 escape_formulas: !args.no_escape_formulas,
                 header: true,
             },
-        )?,
-        OutputFormat::Text => reports
-            .iter()
-            .map(write::text::render)
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes(),
-        OutputFormat::Markdown => reports
-            .iter()
-            .map(write::markdown::render)
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes(),
-        OutputFormat::Html => write::html::html(reports, errors).into_bytes(),
+        )?)?,
+        OutputFormat::Html => w.write_all(write::html::html(reports, errors).as_bytes())?,
         OutputFormat::Xlsx => {
-            write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?
+            w.write_all(&write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?)?
         }
         OutputFormat::Sarif => {
-            let mut s = write::sarif::sarif(reports, errors);
-            s.push('\n');
-            s.into_bytes()
+            w.write_all(write::sarif::sarif(reports, errors).as_bytes())?;
+            w.write_all(b"\n")?;
         }
-        OutputFormat::Github => write::github::github(reports, errors).into_bytes(),
-        OutputFormat::Junit => write::junit::junit(reports, errors, policy).into_bytes(),
-    })
+        OutputFormat::Github => w.write_all(write::github::github(reports, errors).as_bytes())?,
+        OutputFormat::Junit => {
+            w.write_all(write::junit::junit(reports, errors, policy).as_bytes())?
+        }
+    }
+    Ok(())
 }
 
 /// Write to a temporary file beside `path`, then rename it into place: never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// `render` writes the content (buffered); any error leaves `path` untouched.
+fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        render(&mut w)
+            .and_then(|_| w.flush().map_err(anyhow::Error::from))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

@@ -454,9 +454,11 @@ impl Builder {
         self.repeated_header = false;
     }
 
-    fn finish(self, table_index: u32) -> Plan {
+    fn finish(mut self, table_index: u32) -> Plan {
         let mut rows = Vec::new();
         let mut last_section = self.section.clone();
+        // Texts move into the plan rows (a copy would double a large table for a moment).
+        let brows = std::mem::take(&mut self.rows);
         for (
             k,
             BRow {
@@ -465,7 +467,7 @@ impl Builder {
                 reference,
                 section: row_section,
             },
-        ) in self.rows.iter().enumerate()
+        ) in brows.into_iter().enumerate()
         {
             let mut pr = PlanRow {
                 source: Source {
@@ -481,7 +483,7 @@ impl Builder {
                 }
                 match col.field {
                     Some(f) => {
-                        pr.values.insert(f, text.clone());
+                        pr.values.insert(f, text);
                         if row.cells.get(col.index).is_some_and(|c| c.merged) {
                             pr.merged.push(f);
                         }
@@ -492,12 +494,12 @@ impl Builder {
                         } else {
                             col.header.clone()
                         };
-                        pr.extra.insert(name, text.clone());
+                        pr.extra.insert(name, text);
                     }
                 }
             }
             if let Some(r) = reference {
-                pr.values.insert(Field::Ref, r.clone());
+                pr.values.insert(Field::Ref, r);
             }
             // Grouping columns left blank under a merged cell repeat the row above (a blank lead
             // or deadline is a gap, not a merge, unless the reader saw the merge).
@@ -517,9 +519,7 @@ impl Builder {
                 Some(_) => last_section.clone(),
                 None => None,
             };
-            pr.section = section
-                .or_else(|| row_section.clone())
-                .or_else(|| self.section.clone());
+            pr.section = section.or(row_section).or_else(|| self.section.clone());
             last_section = pr.section.clone();
             rows.push(pr);
         }
@@ -707,6 +707,9 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
             }
         }
     }
+    // The per-row copies are not needed to finish the last plan (memory on long tables).
+    drop(all);
+    drop(keys);
     if let Some(b) = cur.take() {
         out.push(b.finish(table_index));
     }

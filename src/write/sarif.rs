@@ -54,8 +54,13 @@ pub fn sarif_value(reports: &[Report], failures: &[InputError]) -> Value {
             "hashes": { "sha-256": r.source.sha256 },
             "properties": { "format": r.source.format },
         }));
+        let actions = crate::write::shared::actions_by_id(r);
         for g in &r.gaps {
-            results.push(result(r, ai, g, &rule_ids));
+            let action = g
+                .action_id
+                .as_deref()
+                .and_then(|id| actions.get(id).copied());
+            results.push(result(r, ai, g, action, &rule_ids));
         }
     }
     let notifications: Vec<Value> = failures
@@ -98,11 +103,13 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
-    let action = g
-        .action_id
-        .as_deref()
-        .and_then(|id| r.actions.iter().find(|a| a.id == id));
+fn result(
+    r: &Report,
+    artifact: usize,
+    g: &Gap,
+    action: Option<&crate::report::Action>,
+    rule_ids: &[&str],
+) -> Value {
     let mut physical = Map::new();
     physical.insert(
         "artifactLocation".into(),
