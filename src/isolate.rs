@@ -92,7 +92,18 @@ enum Reply {
         /// The worker exits after this answer.
         retire: bool,
     },
+    /// The file is done and its report, a large one, is in this temporary file (JSON), which
+    /// the parent reads and removes: the worker frees its copy before the parent builds one.
+    Spilled {
+        /// The report's file.
+        path: PathBuf,
+        /// The worker exits after this answer.
+        retire: bool,
+    },
 }
+
+/// Reports with more actions than this go through a temporary file ([`Reply::Spilled`]).
+const SPILL_ACTIONS: usize = 20_000;
 
 /// How files are read: in worker processes of `exe`, or in this process.
 #[derive(Debug, Clone)]
@@ -243,6 +254,19 @@ impl Worker {
                         self.kill();
                     }
                     return result.map_err(fail);
+                }
+                Ok(Some(Reply::Spilled { path, retire })) => {
+                    if retire {
+                        self.kill();
+                    }
+                    let report = std::fs::File::open(&path)
+                        .map_err(|e| e.to_string())
+                        .and_then(|f| {
+                            serde_json::from_reader(std::io::BufReader::new(f))
+                                .map_err(|e| e.to_string())
+                        });
+                    let _ = std::fs::remove_file(&path);
+                    return report.map_err(|e| fail(format!("internal error: report lost: {e}")));
                 }
                 Ok(None) | Err(RecvTimeoutError::Disconnected) => {
                     let why = self.death(format.as_deref());
@@ -654,16 +678,48 @@ pub fn serve() -> u8 {
         };
         cpu_budget(opts.limits.timeout_secs);
         let result = read_one(&req, &opts, &mut out);
-        // The document is gone, the report stays until it is sent: give the freed memory back
-        // now, so the parent reading the report and this worker do not both hold their peak.
+        // A large report goes through a file, so that it is freed here before the parent
+        // reads it (the two copies never coexist).
+        let (reply, spilled) = match result {
+            Ok(report) if report.actions.len() > SPILL_ACTIONS => match spill(&report) {
+                Ok(path) => (None, Some(path)),
+                Err(_) => (Some(Ok(report)), None),
+            },
+            other => (Some(other), None),
+        };
+        // The document is gone (and a spilled report too): give the freed memory back now.
         if resident_bytes() > TRIM_RSS {
             release_free_memory();
         }
         let retire = resident_bytes() > RETIRE_RSS;
-        if send(&mut out, &Reply::Done { result, retire }).is_err() || retire {
+        let msg = match (reply, spilled) {
+            (_, Some(path)) => Reply::Spilled { path, retire },
+            (Some(result), None) => Reply::Done { result, retire },
+            (None, None) => Reply::Done {
+                result: Err("internal error: no result".into()),
+                retire,
+            },
+        };
+        if send(&mut out, &msg).is_err() || retire {
             return 0;
         }
     }
+}
+
+/// Write a report to a new temporary file that outlives this process (the parent removes it).
+fn spill(report: &Report) -> std::io::Result<PathBuf> {
+    let tmp = tempfile::Builder::new()
+        .prefix("carers-extract-report-")
+        .suffix(".json")
+        .tempfile()?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file());
+        serde_json::to_writer(&mut w, report)?;
+        w.flush()?;
+    }
+    tmp.into_temp_path()
+        .keep()
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 fn send(out: &mut impl Write, reply: &Reply) -> std::io::Result<()> {

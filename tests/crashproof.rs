@@ -229,6 +229,52 @@ fn isolated_and_in_process_runs_give_the_same_output() {
     }
 }
 
+/// A report of more than 20,000 actions comes back from its worker through a temporary file:
+/// the same report, and no file left behind.
+#[test]
+fn a_large_report_crosses_from_the_worker_intact() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = String::from("Action plan\n\nRef\tAction\tLead\tBy when\n");
+    for i in 1..=20_500 {
+        s.push_str(&format!(
+            "{i}\tTrain staff group {i}\tCouncil\tMarch 2026\n"
+        ));
+    }
+    let plan = d.path().join("big.txt");
+    std::fs::write(&plan, s).unwrap();
+    let tmp = d.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let out = |in_process: bool| {
+        let mut c = Command::new(exe());
+        c.env("TMPDIR", &tmp)
+            .args(["--no-config", "-f", "json", "--timeout", "0"])
+            .arg(&plan);
+        if in_process {
+            c.env("CARERS_EXTRACT_IN_PROCESS", "1");
+        }
+        let o = c.output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o.stdout
+    };
+    let isolated = out(false);
+    assert!(
+        isolated == out(true),
+        "the report changed on its way from the worker"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&isolated).unwrap();
+    assert!(v["actions"].as_array().unwrap().len() > 20_000);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temporary report left"
+    );
+}
+
 #[test]
 fn standard_input_is_read_by_a_worker() {
     let mut child = Command::new(exe())
