@@ -21,6 +21,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// File extensions read when walking a folder or expanding a glob.
 pub const KNOWN_EXTENSIONS: &[&str] = &[
     "txt", "text", "md", "markdown", "docx", "xlsx", "xlsm", "xls", "ods", "html", "htm", "pdf",
+    "odt", "rtf", "doc", "csv", "tsv",
 ];
 
 /// The inputs of a run.
