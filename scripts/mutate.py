@@ -19,6 +19,12 @@ Mutations are structure-aware where the format has structure:
   * DOCX / XLSX / ODS: the zip is opened, one or more entries are mutated (XML-aware: elements
     duplicated, nested deep, dropped; attributes such as cell references, spans, dimensions and
     counts made huge; entities; control characters), and the archive is written again.
+  * ODT: as the zip formats above (content.xml and styles.xml first; repeat and span attributes).
+  * DOC: the FIB (character counts, fc/lcb pairs of the piece table and formatting tables), the
+    piece table's character positions, then the compound-file container as for XLS.
+  * RTF: group depth (balanced or not), control-word parameters made huge or negative, rows of
+    thousands of cells, \bin with lying lengths, nested tables, destinations, unicode escapes.
+  * CSV: unclosed quotes, quoted newlines, wide and long tables, delimiter changes, encodings.
   * XLS: compound-file header counts and sector ids, FAT entries, directory entries and BIFF
     records (DIMENSIONS, SST, LABEL, BOUNDSHEET lengths and counts).
   * HTML / text / Markdown: line and tag level (deep nesting, huge tables, long lines, control
@@ -75,7 +81,8 @@ def seeds():
                 continue
             ext = name.rsplit(".", 1)[-1].lower()
             kind = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "xls": "xls", "ods": "ods",
-                    "html": "html", "htm": "html", "txt": "text", "md": "md"}.get(ext)
+                    "html": "html", "htm": "html", "txt": "text", "md": "md", "odt": "odt",
+                    "rtf": "rtf", "csv": "csv", "doc": "doc"}.get(ext)
             if kind is None or name.startswith(("random", "empty", "all-nul", "bomb")):
                 continue
             with open(p, "rb") as f:
@@ -83,9 +90,11 @@ def seeds():
             # A seed must be what its name says (fixtures/bad has renamed files).
             if kind == "pdf" and not data.startswith(b"%PDF"):
                 continue
-            if kind in ("docx", "xlsx", "ods") and not data.startswith(b"PK"):
+            if kind in ("docx", "xlsx", "ods", "odt") and not data.startswith(b"PK"):
                 continue
-            if kind == "xls" and not data.startswith(b"\xd0\xcf\x11\xe0"):
+            if kind in ("xls", "doc") and not data.startswith(b"\xd0\xcf\x11\xe0"):
+                continue
+            if kind == "rtf" and not data.startswith(b"{\\rtf"):
                 continue
             groups[kind].append((os.path.relpath(p, ROOT), data))
     return groups
@@ -533,10 +542,133 @@ def xls_mutate(rng, data):
     return bytes(b)
 
 
+# ---------------------------------------------------------------- RTF and CSV
+
+RTF_WORDS = [rb"\cellx", rb"\trgaph", rb"\trleft", rb"\u", rb"\uc", rb"\bin", rb"\itap", rb"\ls", rb"\ilvl",
+             rb"\f", rb"\fs", rb"\ansicpg", rb"\cpg", rb"\fcharset", rb"\clmgf", rb"\clvmgf", rb"\s", rb"\pn"]
+
+
+def rtf_mutate(rng, data):
+    t = bytearray(data)
+    for _ in range(rng.randint(1, 5)):
+        op = rng.randrange(12)
+        words = list(re.finditer(rb"\\([a-z]{1,32})(-?\d{1,10})? ?", bytes(t)))
+        i = rng.randrange(len(t) + 1)
+        if op == 0:  # deep groups, closed or not
+            n = rng.choice([100, 5000, 200000])
+            t[i:i] = b"{" * n + b"x" + b"}" * rng.choice([0, n, n // 2])
+        elif op == 1 and words:  # a control word's parameter made huge or negative
+            m = rng.choice(words)
+            t[m.start():m.end()] = b"\\" + m.group(1) + num_bytes(rng) + b" "
+        elif op == 2:  # table-control words with extreme values
+            w = rng.choice(RTF_WORDS)
+            t[i:i] = (w + num_bytes(rng) + b" ") * rng.choice([1, 100, 30000])
+        elif op == 3:  # many cells / rows
+            row = b"\\trowd" + b"\\cellx%d" % rng.choice([100, 2**31 - 1, -5]) * rng.choice([1, 200, 5000]) + \
+                  b" x\\cell" * rng.choice([1, 300, 20000]) + b"\\row "
+            t[i:i] = rep(row, rng.choice([1, 50, 5000]))
+        elif op == 4:  # \bin with a lying length
+            t[i:i] = b"\\bin%d " % rng.choice(INTERESTING) + bytes(rng.randrange(256) for _ in range(32))
+        elif op == 5 and words:  # drop a control word
+            m = rng.choice(words)
+            del t[m.start():m.end()]
+        elif op == 6:  # unbalanced braces
+            t[i:i] = rng.choice([b"}", b"{", b"}}}}", b"{\\*"]) * rng.choice([1, 100])
+        elif op == 7:  # hex escapes and unicode
+            t[i:i] = rng.choice([b"\\'", b"\\'zz", b"\\'ff", b"\\u-1?", b"\\u99999999 ", b"\\uc9999 \\u65 abc",
+                                 b"\\'1b[2J", b"\\u27?[31m"]) * rng.choice([1, 1000])
+        elif op == 8:  # nested tables
+            t[i:i] = rep(b"\\intbl\\itap%d x\\nestcell{\\*\\nesttableprops\\trowd\\cellx1\\nestrow}" % rng.choice([2, 100, 65536]),
+                         rng.choice([1, 100, 10000]))
+        elif op == 9:  # destinations and font tables
+            t[i:i] = rng.choice([b"{\\fonttbl" + b"{\\f1 x;}" * 1000 + b"}", b"{\\*\\shppict{\\pict " + b"00" * 5000 + b"}}",
+                                 b"{\\object{\\objdata 0102}}", b"{\\stylesheet{\\s0 " * 500])
+        elif op == 10:  # controls in text
+            t[i:i] = rng.choice(CONTROLS).encode("utf-8", "surrogatepass")
+        else:
+            return bytes_mutate(rng, bytes(t), 2)
+    return bytes(t)
+
+
+def csv_mutate(rng, data):
+    try:
+        t = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes_mutate(rng, data)
+    lines = t.split("\n") or [""]
+    for _ in range(rng.randint(1, 5)):
+        op = rng.randrange(10)
+        i = rng.randrange(len(lines)) if lines else 0
+        if not lines:
+            lines = [""]
+        if op == 0:  # an unclosed or stray quote
+            lines[i] = rng.choice(['"', '""', '"x""', 'a"b']) + lines[i]
+        elif op == 1:  # quoted field with many newlines
+            lines[i] = '"' + "\n" * rng.choice([10, 10000]) + lines[i] + '",x'
+        elif op == 2:  # a very wide row
+            lines[i] = rep(lines[i] + ",", rng.choice([100, 20000]))
+        elif op == 3:  # many rows
+            lines[i:i] = [lines[i]] * (len(rep(lines[i] + "\n", rng.choice([10, 1000, 50000]))) // (len(lines[i]) + 1))
+        elif op == 4:  # the delimiter changes
+            lines[i] = lines[i].replace(",", rng.choice([";", "\t", "|", "\x00", ""]))
+        elif op == 5:  # formula and control characters
+            lines[i] = rng.choice(["=cmd|' /C calc'!A0", "+1+1", "@SUM(1)", "-2"]) + rng.choice(CONTROLS) + "," + lines[i]
+        elif op == 6:
+            lines[i] = lines[i] + "\r" * rng.choice([1, 1000])
+        elif op == 7:
+            del lines[i:i + rng.randint(1, 20)]
+        elif op == 8:
+            lines[i] = rep(lines[i], rng.choice([100, 5000]))
+        else:
+            lines.insert(i, "sep=" + rng.choice([",", ";", "\t", "", "ab"]))
+    out = "\n".join(lines)
+    enc = rng.randrange(10)
+    if enc == 0:
+        return b"\xff\xfe" + out.encode("utf-16-le", "surrogatepass")
+    if enc == 1:
+        return out.encode("cp1252", "replace")
+    if enc == 2:
+        return b"\xef\xbb\xbf" + out.encode("utf-8", "surrogatepass")
+    return out.encode("utf-8", "surrogatepass")
+
+
+# ---------------------------------------------------------------- Word .doc (compound file)
+
+def doc_mutate(rng, data):
+    """The FIB (counts of characters, offsets and sizes of the piece table, formatting and style
+    tables in the Table stream) and the piece table itself, then the compound-file containers."""
+    b = bytearray(data)
+    fib = bytes(b).find(b"\xec\xa5")  # wIdent of the FIB, at the start of the WordDocument stream
+    if fib < 0 or rng.randrange(4) == 0:
+        return xls_mutate(rng, data)
+    for _ in range(rng.randint(1, 4)):
+        op = rng.randrange(6)
+        if op == 0:  # ccpText and the other character counts (FibRgLw97)
+            off = fib + 0x40 + 4 * rng.randrange(22)
+        elif op in (1, 2):  # an fc/lcb pair of FibRgFcLcb97 (starts at 0x9A)
+            off = fib + 0x9A + 4 * rng.randrange(186)
+        elif op == 3:  # flags and nFib
+            off = fib + rng.choice([2, 0x0A, 0x0C, 0x18, 0x1C, 0x20])
+            if off + 2 <= len(b):
+                b[off:off + 2] = (rng.choice(INTERESTING) & 0xFFFF).to_bytes(2, "little")
+            continue
+        elif op == 4:  # the piece table: clxt 0x02, lcb, then character positions
+            clx = [m.start() for m in re.finditer(rb"\x02.{4}\x00\x00\x00\x00", bytes(b), re.S)]
+            if not clx:
+                continue
+            off = rng.choice(clx) + rng.choice([1, 5, 9, 13, 17])
+        else:
+            return xls_mutate(rng, bytes(b))
+        if off + 4 <= len(b):
+            b[off:off + 4] = (rng.choice(INTERESTING + [rng.randrange(1 << 32)]) & 0xFFFFFFFF).to_bytes(4, "little")
+    return bytes(b)
+
+
 # ---------------------------------------------------------------- driver
 
-MUTATORS = {"pdf": pdf_mutate, "docx": zip_mutate, "xlsx": zip_mutate, "ods": zip_mutate,
-            "xls": xls_mutate, "html": html_mutate, "text": text_mutate, "md": text_mutate}
+MUTATORS = {"pdf": pdf_mutate, "docx": zip_mutate, "xlsx": zip_mutate, "ods": zip_mutate, "odt": zip_mutate,
+            "xls": xls_mutate, "doc": doc_mutate, "rtf": rtf_mutate, "csv": csv_mutate,
+            "html": html_mutate, "text": text_mutate, "md": text_mutate}
 EXT = {"text": "txt"}
 
 
@@ -649,7 +781,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/carers-extract"))
     ap.add_argument("--save", help="folder for the inputs of violating (and, with --keep-contained, contained) runs")
     ap.add_argument("--keep-contained", action="store_true")
-    ap.add_argument("--formats", help="comma-separated input kinds (pdf,docx,xlsx,xls,ods,html,text,md)")
+    ap.add_argument("--formats", help="comma-separated input kinds (pdf,docx,xlsx,xls,ods,odt,doc,rtf,csv,html,text,md)")
     ap.add_argument("--json", help="write the full results here")
     ap.add_argument("--in-process", action="store_true", help="run with CARERS_EXTRACT_IN_PROCESS=1 (no isolation)")
     ap.add_argument("--quiet", action="store_true")

@@ -275,6 +275,40 @@ fn a_large_report_crosses_from_the_worker_intact() {
     );
 }
 
+/// One stray row of thousands of cells (a separator repeated in its text) does not widen a plan:
+/// every row is held at the plan's width, so a 5,000-column plan would multiply the memory of
+/// a long table. The stray cells stay in the last column; nothing is lost.
+#[test]
+fn a_stray_wide_row_does_not_widen_the_plan() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = String::from("Ref,Action,Lead,By when,Evidence\n");
+    for i in 1..=5 {
+        s.push_str(&format!(
+            "{i},Train staff {i},Council,March 2026,Staff trained\n"
+        ));
+        if i == 2 {
+            s.push_str("9,Review the offer");
+            s.push_str(&",stray".repeat(5000));
+            s.push('\n');
+        }
+    }
+    let plan = d.path().join("plan.csv");
+    std::fs::write(&plan, s).unwrap();
+    let o = run(&["-f", "json", plan.to_str().unwrap()], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let tables = v["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0]["mappings"].as_array().unwrap().len(), 5);
+    let actions = v["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 6);
+    let stray = &actions[2];
+    assert_eq!(stray["action"], "Review the offer");
+    assert_eq!(
+        stray["evidence"].as_str().unwrap().matches("stray").count(),
+        4998
+    );
+}
+
 #[test]
 fn standard_input_is_read_by_a_worker() {
     let mut child = Command::new(exe())

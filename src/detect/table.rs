@@ -40,6 +40,11 @@ static CONTD: LazyLock<Regex> = LazyLock::new(|| {
 static OUTCOME_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.*?)\b(outcome|objective)s?\s*\d*\s*:\s*(.*)$").unwrap());
 
+/// Most columns a plan may have. Every row of a plan is held at its header's width, so a header
+/// (or a row under it) of thousands of cells would multiply the memory of a long table; no
+/// action plan has this many columns.
+const MAX_PLAN_COLUMNS: usize = 128;
+
 /// Words that cannot end a complete cell: a line ending on one was wrapped.
 const DANGLING: &[&str] = &[
     "and", "or", "of", "the", "to", "for", "with", "in", "on", "a", "an", "between", "by", "from",
@@ -1103,6 +1108,12 @@ fn header_mapping(
     if first.iter().filter(|c| !c.is_empty()).count() < 2 && !flagged {
         return Err(None);
     }
+    if first.len() > MAX_PLAN_COLUMNS {
+        return Err(Some(format!(
+            "a header of {} columns is not an action plan's (at most {MAX_PLAN_COLUMNS})",
+            first.len()
+        )));
+    }
     if !label_like(&first, flagged) {
         return Err(None);
     }
@@ -1134,7 +1145,9 @@ fn header_mapping(
         if lines > 1 {
             let q = r + lines - 1;
             let Some(next) = all.get(q) else { break };
-            if !header_line_continues(&labels, next, rows[q].header) {
+            if next.len() > MAX_PLAN_COLUMNS
+                || !header_line_continues(&labels, next, rows[q].header)
+            {
                 break;
             }
             if labels.len() < next.len() {
@@ -1184,7 +1197,16 @@ fn mapping_at(
 ) -> Result<(f64, HeaderMatch), String> {
     let below = &all[start.min(all.len())..all.len().min(start + 40)];
     let width = |c: &Vec<String>| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1);
-    let typical = below.iter().map(width).max().unwrap_or(0);
+    // Columns beyond the labels count when at least two rows fill them (one stray long row,
+    // cells split on a separator in its text, is folded into the last column, not a
+    // thousand columns for every row of the table).
+    let mut widths: Vec<usize> = below.iter().map(width).filter(|&w| w > 0).collect();
+    widths.sort_unstable_by(|a, b| b.cmp(a));
+    let typical = widths
+        .get(widths.len().min(2).saturating_sub(1))
+        .copied()
+        .unwrap_or(0)
+        .min(MAX_PLAN_COLUMNS);
     // Rows below may fill more columns than the header labels: an unlabelled number column in
     // front, or unlabelled columns at the end. Each way of lining the labels up with the cells
     // is tried, and the one the content supports best is taken.

@@ -148,7 +148,9 @@ pub fn clean_report(r: &mut Report) {
         for m in &mut t.mappings {
             fix(&mut m.header);
             fix_opt(&mut m.field);
+            fix(&mut m.reason);
         }
+        fix(&mut t.reason);
         fix_opt(&mut t.section);
         fix_source(&mut t.source);
     }
