@@ -3,6 +3,9 @@
 
     make_big.py text SIZE_MB OUT.txt     a tab-separated text plan of about SIZE_MB megabytes
     make_big.py xlsx ROWS OUT.xlsx       an .xlsx plan with ROWS action rows (shared strings)
+    make_big.py repeated ROWS OUT.csv    a CSV whose header row repeats ROWS times before a short
+                                         plan, and one stray row of 80,000 cells (the shape of a
+                                         mutant that took over 20 s)
 """
 import random
 import sys
@@ -105,11 +108,23 @@ def xlsx(rows, out):
             z.writestr(info, data)
 
 
+def repeated(rows, out):
+    rng = random.Random(14)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("Carers Action Plan\n")
+        f.write((";".join(HEADER) + "\n") * rows)
+        for i in range(1, 6):
+            f.write(";".join(row(rng, i)) + "\n")
+        f.write("9;" + ";stray" * 80000 + "\n")
+
+
 if __name__ == "__main__":
     kind, n, out = sys.argv[1], sys.argv[2], sys.argv[3]
     if kind == "text":
         text(float(n), out)
     elif kind == "xlsx":
         xlsx(int(n), out)
+    elif kind == "repeated":
+        repeated(int(n), out)
     else:
         sys.exit(__doc__)

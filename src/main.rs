@@ -460,7 +460,7 @@ fn render_to(
             w.write_all(&write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?)?
         }
         OutputFormat::Sarif => {
-            w.write_all(write::sarif::sarif(reports, errors).as_bytes())?;
+            write::sarif::sarif_to(w, reports, errors).map_err(std::io::Error::from)?;
             w.write_all(b"\n")?;
         }
         OutputFormat::Github => w.write_all(write::github::github(reports, errors).as_bytes())?,

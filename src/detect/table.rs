@@ -627,6 +627,7 @@ pub fn plans(
     let keys: Vec<Vec<String>> = all.iter().map(|c| header_key(c)).collect();
     let mut memo_ref = Ahead::default();
     let mut memo_num = Ahead::default();
+    let mut header_memo = HeaderMemo::default();
     let mut out = Vec::new();
     let mut cur: Option<Builder> = None;
     let mut caption: Vec<String> = Vec::new();
@@ -683,39 +684,44 @@ pub fn plans(
             }
         }
         if row.header || header_shaped(cells) {
-            if let Some(m) = header_mapping(
-                &all,
-                rows,
-                r,
-                opts,
-                cur.is_some(),
-                r <= first_row + 2,
-                around.previous_labels.as_deref(),
-            )
-            .map_err(|why| {
-                if let Some(w) = why {
-                    rejected.get_or_insert(w);
-                }
-            })
-            .ok()
-            .filter(
-                |HeaderMatch {
-                     columns: cols,
-                     confidence: conf,
-                     ..
-                 }| {
-                    // Inside a plan, a wrapped line can look like a header: a real new header maps
-                    // most of its cells and starts with capitals.
-                    cur.is_none()
-                        || row.header
-                        || (*conf >= 0.7
-                            && cells
-                                .iter()
-                                .filter(|c| !c.is_empty())
-                                .all(|c| !starts_lower(c))
-                            && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
-                },
-            ) {
+            let state = (cur.is_some(), r <= first_row + 2);
+            if let Some(m) = header_memo
+                .get_or(&all, rows, r, state, || {
+                    header_mapping(
+                        &all,
+                        rows,
+                        r,
+                        opts,
+                        state.0,
+                        state.1,
+                        around.previous_labels.as_deref(),
+                    )
+                })
+                .map_err(|why| {
+                    if let Some(w) = why {
+                        rejected.get_or_insert(w);
+                    }
+                })
+                .ok()
+                .filter(
+                    |HeaderMatch {
+                         columns: cols,
+                         confidence: conf,
+                         ..
+                     }| {
+                        // Inside a plan, a wrapped line can look like a header: a real new header maps
+                        // most of its cells and starts with capitals.
+                        cur.is_none()
+                            || row.header
+                            || (*conf >= 0.7
+                                && cells
+                                    .iter()
+                                    .filter(|c| !c.is_empty())
+                                    .all(|c| !starts_lower(c))
+                                && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
+                    },
+                )
+            {
                 // The header repeated with other wording ("Lead Person/Agencies" for "Lead
                 // Persons/Agencies"): same fields in the same columns, same plan.
                 if let Some(b) = cur.as_mut() {
@@ -880,6 +886,7 @@ impl Ahead {
 }
 
 /// A header found at some row: its columns and evidence.
+#[derive(Clone)]
 struct HeaderMatch {
     columns: Vec<Column>,
     confidence: f64,
@@ -1087,6 +1094,62 @@ fn content_carries(labels: &[String], profiles: &[Profile], columns: &[Column]) 
         && [Field::Lead, Field::Due, Field::Evidence]
             .iter()
             .any(|&f| strong(f).is_some())
+}
+
+/// Rows [`header_mapping`] reads from its header row on: up to three header lines, then the
+/// 40 rows [`mapping_at`] profiles under them.
+const HEADER_WINDOW: usize = 3 + 40;
+/// Windows [`HeaderMemo`] remembers (then it starts again).
+const HEADER_MEMO: usize = 4096;
+
+/// Results of [`header_mapping`] by the rows it reads. A candidate header is judged only by its
+/// window of rows (and the plan state), so the same window gives the same answer: a table that
+/// repeats one header row or block of rows thousands of times is judged once per distinct window,
+/// not once per row (50,000 repeated header rows took over 20 s).
+#[derive(Default)]
+struct HeaderMemo {
+    seen: std::collections::HashMap<u64, (usize, Result<HeaderMatch, Option<String>>)>,
+}
+
+impl HeaderMemo {
+    fn window(all: &[Vec<String>], r: usize) -> &[Vec<String>] {
+        &all[r..all.len().min(r + HEADER_WINDOW)]
+    }
+
+    fn flags(rows: &[Row], r: usize) -> [bool; 3] {
+        [0, 1, 2].map(|k| rows.get(r + k).is_some_and(|x| x.header))
+    }
+
+    /// The result for the header candidate at `r`, computed by `run` unless a row with the same
+    /// window (compared in full, not only by hash) was judged in the same state.
+    fn get_or(
+        &mut self,
+        all: &[Vec<String>],
+        rows: &[Row],
+        r: usize,
+        state: (bool, bool),
+        run: impl FnOnce() -> Result<HeaderMatch, Option<String>>,
+    ) -> Result<HeaderMatch, Option<String>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        Self::window(all, r).hash(&mut h);
+        Self::flags(rows, r).hash(&mut h);
+        state.hash(&mut h);
+        let key = h.finish();
+        if let Some((r0, result)) = self.seen.get(&key) {
+            if Self::window(all, *r0) == Self::window(all, r)
+                && Self::flags(rows, *r0) == Self::flags(rows, r)
+            {
+                return result.clone();
+            }
+        }
+        let result = run();
+        if self.seen.len() >= HEADER_MEMO {
+            self.seen.clear();
+        }
+        self.seen.insert(key, (r, result.clone()));
+        result
+    }
 }
 
 /// The header mapping of row `r`, if it (with the lines that continue it) is an action-plan
