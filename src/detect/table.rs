@@ -684,44 +684,40 @@ pub fn plans(
             }
         }
         if row.header || header_shaped(cells) {
-            let state = (cur.is_some(), r <= first_row + 2);
-            if let Some(m) = header_memo
-                .get_or(&all, rows, r, state, || {
-                    header_mapping(
-                        &all,
-                        rows,
-                        r,
-                        opts,
-                        state.0,
-                        state.1,
-                        around.previous_labels.as_deref(),
-                    )
-                })
-                .map_err(|why| {
-                    if let Some(w) = why {
-                        rejected.get_or_insert(w);
-                    }
-                })
-                .ok()
-                .filter(
-                    |HeaderMatch {
-                         columns: cols,
-                         confidence: conf,
-                         ..
-                     }| {
-                        // Inside a plan, a wrapped line can look like a header: a real new header maps
-                        // most of its cells and starts with capitals.
-                        cur.is_none()
-                            || row.header
-                            || (*conf >= 0.7
-                                && cells
-                                    .iter()
-                                    .filter(|c| !c.is_empty())
-                                    .all(|c| !starts_lower(c))
-                                && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
-                    },
-                )
-            {
+            if let Some(m) = header_mapping(
+                &all,
+                rows,
+                r,
+                opts,
+                cur.is_some(),
+                r <= first_row + 2,
+                around.previous_labels.as_deref(),
+                &mut header_memo,
+            )
+            .map_err(|why| {
+                if let Some(w) = why {
+                    rejected.get_or_insert(w);
+                }
+            })
+            .ok()
+            .filter(
+                |HeaderMatch {
+                     columns: cols,
+                     confidence: conf,
+                     ..
+                 }| {
+                    // Inside a plan, a wrapped line can look like a header: a real new header maps
+                    // most of its cells and starts with capitals.
+                    cur.is_none()
+                        || row.header
+                        || (*conf >= 0.7
+                            && cells
+                                .iter()
+                                .filter(|c| !c.is_empty())
+                                .all(|c| !starts_lower(c))
+                            && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
+                },
+            ) {
                 // The header repeated with other wording ("Lead Person/Agencies" for "Lead
                 // Persons/Agencies"): same fields in the same columns, same plan.
                 if let Some(b) = cur.as_mut() {
@@ -1153,7 +1149,9 @@ impl HeaderMemo {
 }
 
 /// The header mapping of row `r`, if it (with the lines that continue it) is an action-plan
-/// header.
+/// header. The cheap tests on the row itself come first; the mapping of the rows under it is
+/// remembered in `memo`.
+#[allow(clippy::too_many_arguments)]
 fn header_mapping(
     all: &[Vec<String>],
     rows: &[Row],
@@ -1162,6 +1160,7 @@ fn header_mapping(
     inside: bool,
     near_top: bool,
     previous: Option<&[String]>,
+    memo: &mut HeaderMemo,
 ) -> Result<HeaderMatch, Option<String>> {
     let flagged = rows[r].header;
     let mut first = all[r].clone();
@@ -1200,9 +1199,25 @@ fn header_mapping(
     if n < need && !flagged && !weak {
         return Err(None);
     }
+    memo.get_or(all, rows, r, (inside, near_top), || {
+        header_lines(all, rows, r, opts, previous, weak, first)
+    })
+}
+
+/// [`header_mapping`] past its tests on the header row: the header as one, two or three lines,
+/// each mapped over the rows under it; the best that holds.
+fn header_lines(
+    all: &[Vec<String>],
+    rows: &[Row],
+    r: usize,
+    opts: &Options,
+    previous: Option<&[String]>,
+    weak: bool,
+    first: Vec<String>,
+) -> Result<HeaderMatch, Option<String>> {
     let mut best: Option<(f64, HeaderMatch)> = None;
     let mut why: Option<String> = None;
-    let mut labels = first.clone();
+    let mut labels = first;
     let mut keys = vec![header_key(&all[r])];
     for lines in 1..=3usize {
         if lines > 1 {
