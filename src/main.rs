@@ -8,12 +8,14 @@
 mod batch;
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use carers_extract::baseline::Baseline;
 use carers_extract::config::{CheckPolicy, Config};
+use carers_extract::isolate::{self, Isolation};
 use carers_extract::report::Report;
 use carers_extract::write::{self, InputError};
 use carers_extract::Options;
@@ -96,6 +98,11 @@ struct RunArgs {
     /// error and the batch carries on.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     timeout: u64,
+    /// Memory budget for reading one file (bytes, or with k/M/G: 2G; 0: none). Each file is
+    /// read in a worker process limited to this much address space; a file that needs more is
+    /// reported as an error and the batch carries on.
+    #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "1G")]
+    max_memory: u64,
 }
 
 #[derive(Args, Debug)]
@@ -150,6 +157,14 @@ fn main() -> ExitCode {
     if std::env::var_os("CARERS_EXTRACT_DEBUG").is_none() {
         std::panic::set_hook(Box::new(|_| {}));
     }
+    // A worker process reading files for a batch (see `isolate`).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == isolate::WORKER_ARG)
+    {
+        return ExitCode::from(isolate::serve());
+    }
+    let stdout_closed = stdout_was_closed();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -159,13 +174,16 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Check(args)) => run(&args.run, Some(&args)),
-        None => run(&cli.run, None),
+        Some(Command::Check(args)) => run(&args.run, Some(&args), stdout_closed),
+        None => run(&cli.run, None, stdout_closed),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("carers-extract: error: {e:#}");
+            eprintln!(
+                "carers-extract: error: {}",
+                carers_extract::write::escape::strip_controls(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }
@@ -212,8 +230,32 @@ fn settings(args: &RunArgs, check: Option<&CheckArgs>) -> Result<(Options, Check
     Ok((opts, policy))
 }
 
+/// Set before `main` when standard output was closed by the caller (`>&-`).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs from `.init_array`, before the Rust runtime reopens closed standard descriptors on
+/// /dev/null (after which writes to a closed standard output would silently succeed).
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT_OPEN: extern "C" fn() = {
+    extern "C" fn check() {
+        // SAFETY: fcntl(F_GETFD) on descriptor 1 only reads the descriptor's flags.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    check
+};
+
+/// Whether the caller closed standard output (`>&-`): writing to it is then an error, never a
+/// silent success. Known on Linux (checked before the runtime starts), assumed open elsewhere.
+fn stdout_was_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Run the pipeline on every input and write the output; returns the exit code.
-fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
+fn run(args: &RunArgs, check: Option<&CheckArgs>, stdout_closed: bool) -> Result<u8> {
     let (opts, policy) = settings(args, check)?;
     let baseline = match check.and_then(|c| c.baseline.as_ref()) {
         Some(p) => Some(Baseline::load(p)?),
@@ -228,13 +270,17 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
         for p in &inputs.skipped {
             eprintln!(
                 "carers-extract: note: skipped {} (not a type the tool reads)",
-                p.display()
+                write::escape::strip_controls(&p.display().to_string())
             );
         }
     }
     let mut errors: Vec<InputError> = Vec::new();
     for f in inputs.failures {
-        eprintln!("carers-extract: {}: {}", f.path, f.error);
+        eprintln!(
+            "carers-extract: {}: {}",
+            write::escape::strip_controls(&f.path),
+            write::escape::strip_controls(&f.error)
+        );
         errors.push(f);
     }
     let single = inputs.files.len() == 1;
@@ -242,29 +288,52 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
     let progress = batch::want_progress(inputs.files.len(), args.quiet);
     // NDJSON to standard output streams as results complete (in path order).
     let stream = args.format == OutputFormat::Ndjson && args.output.is_none();
-    let mut stdout_broken = false;
+    if stdout_closed && args.output.is_none() {
+        bail!("standard output is closed: give -o FILE, or do not close it (>&-)");
+    }
+    let isolation = Isolation::for_current_exe(args.max_memory);
+    // A write error on streamed output stops the batch: a broken pipe (`| head`) quietly,
+    // anything else (a full disk) as an error.
+    let mut write_error: Option<std::io::Error> = None;
     let mut reports = Vec::new();
-    batch::run(&inputs.files, &opts, jobs, progress, |_, res| match res {
-        Ok(mut r) => {
-            if let Some(b) = &baseline {
-                b.filter(&mut r, single);
-            }
-            if stream && !stdout_broken {
-                if let Ok(s) = write::ndjson(&r) {
-                    let mut out = std::io::stdout().lock();
-                    if out
-                        .write_all(s.as_bytes())
-                        .and_then(|_| out.flush())
-                        .is_err()
-                    {
-                        stdout_broken = true;
+    batch::run(
+        &inputs.files,
+        &opts,
+        jobs,
+        progress,
+        &isolation,
+        |_, res| {
+            match res {
+                Ok(mut r) => {
+                    if let Some(b) = &baseline {
+                        b.filter(&mut r, single);
                     }
+                    if stream {
+                        let written =
+                            write::ndjson(&r)
+                                .map_err(std::io::Error::other)
+                                .and_then(|s| {
+                                    let mut out = std::io::stdout().lock();
+                                    out.write_all(s.as_bytes()).and_then(|_| out.flush())
+                                });
+                        if let Err(e) = written {
+                            write_error = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                    }
+                    reports.push(r);
                 }
+                Err(f) => errors.push(f),
             }
-            reports.push(r);
+            ControlFlow::Continue(())
+        },
+    );
+    if let Some(e) = write_error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(if errors.is_empty() { 0 } else { 2 });
         }
-        Err(f) => errors.push(f),
-    });
+        return Err(e).context("cannot write to standard output");
+    }
     if reports.is_empty() && errors.is_empty() {
         bail!("no input files found");
     }
@@ -274,13 +343,25 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
         return Ok(2);
     }
     if !stream {
-        let bytes = render(args, &reports, &errors, &policy)?;
+        // Every output but JSON (which escapes them) drops control characters and terminal
+        // escape sequences that a document may carry.
+        if !matches!(args.format, OutputFormat::Json | OutputFormat::Ndjson) {
+            reports.iter_mut().for_each(write::escape::clean_report);
+            write::escape::clean_errors(&mut errors);
+        }
         match &args.output {
-            Some(path) => write_atomically(path, &bytes)?,
+            Some(path) => {
+                write_atomically(path, |w| render_to(args, &reports, &errors, &policy, w))?
+            }
             None => {
-                let mut out = std::io::stdout().lock();
-                if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                let written = render_to(args, &reports, &errors, &policy, &mut out)
+                    .and_then(|_| out.flush().map_err(anyhow::Error::from));
+                if let Err(e) = written {
+                    let broken_pipe = e
+                        .downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+                    if !broken_pipe {
                         return Err(e).context("cannot write to standard output");
                     }
                 }
@@ -334,69 +415,77 @@ fn rule_ids() -> String {
         .join(", ")
 }
 
-fn render(
+/// Write the output to `w` as it is produced where the format allows (JSON, NDJSON, text,
+/// Markdown): a large report is never held twice in memory. I/O errors come back as
+/// `std::io::Error` (a broken pipe is recognised by the caller).
+fn render_to(
     args: &RunArgs,
     reports: &[Report],
     errors: &[InputError],
     policy: &CheckPolicy,
-) -> Result<Vec<u8>> {
-    Ok(match args.format {
+    w: &mut dyn Write,
+) -> Result<()> {
+    match args.format {
         OutputFormat::Json => {
-            let mut s = write::json(reports, errors)?;
-            s.push('\n');
-            s.into_bytes()
+            write::json_to(w, reports, errors).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
         }
         OutputFormat::Ndjson => {
-            let mut s = String::new();
             for r in reports {
-                s.push_str(&write::ndjson(r)?);
+                w.write_all(write::ndjson(r)?.as_bytes())?;
             }
-            s.into_bytes()
         }
-        OutputFormat::Csv => write::csv::render(
+        OutputFormat::Text | OutputFormat::Markdown => {
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    w.write_all(b"\n")?;
+                }
+                let page = match args.format {
+                    OutputFormat::Text => write::text::render(r),
+                    _ => write::markdown::render(r),
+                };
+                w.write_all(page.as_bytes())?;
+            }
+        }
+        OutputFormat::Csv => w.write_all(&write::csv::render(
             reports,
             write::csv::CsvOptions {
                 bom: args.bom,
                 escape_formulas: !args.no_escape_formulas,
                 header: true,
             },
-        )?,
-        OutputFormat::Text => reports
-            .iter()
-            .map(write::text::render)
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes(),
-        OutputFormat::Markdown => reports
-            .iter()
-            .map(write::markdown::render)
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes(),
-        OutputFormat::Html => write::html::html(reports, errors).into_bytes(),
+        )?)?,
+        OutputFormat::Html => w.write_all(write::html::html(reports, errors).as_bytes())?,
         OutputFormat::Xlsx => {
-            write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?
+            w.write_all(&write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?)?
         }
         OutputFormat::Sarif => {
-            let mut s = write::sarif::sarif(reports, errors);
-            s.push('\n');
-            s.into_bytes()
+            write::sarif::sarif_to(w, reports, errors).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
         }
-        OutputFormat::Github => write::github::github(reports, errors).into_bytes(),
-        OutputFormat::Junit => write::junit::junit(reports, errors, policy).into_bytes(),
-    })
+        OutputFormat::Github => w.write_all(write::github::github(reports, errors).as_bytes())?,
+        OutputFormat::Junit => {
+            w.write_all(write::junit::junit(reports, errors, policy).as_bytes())?
+        }
+    }
+    Ok(())
 }
 
 /// Write to a temporary file beside `path`, then rename it into place: never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// `render` writes the content (buffered); any error leaves `path` untouched.
+fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        render(&mut w)
+            .and_then(|_| w.flush().map_err(anyhow::Error::from))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

@@ -12,7 +12,7 @@ use super::header::{self, is_ref};
 use super::profile::{self, Profile};
 use super::rows;
 use super::{Column, Field, Plan, PlanRow};
-use crate::document::{Row, Source, Table};
+use crate::document::{Cell, Row, Source, Table};
 use crate::normalise::due;
 use crate::report::{DueKind, PlanKind};
 use crate::Options;
@@ -37,6 +37,11 @@ static CONTD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static OUTCOME_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.*?)\b(outcome|objective)s?\s*\d*\s*:\s*(.*)$").unwrap());
+
+/// Most columns a plan may have. Every row of a plan is held at its header's width, so a header
+/// (or a row under it) of thousands of cells would multiply the memory of a long table; no
+/// action plan has this many columns.
+const MAX_PLAN_COLUMNS: usize = 128;
 
 fn header_key(cells: &[String]) -> Vec<String> {
     cells
@@ -394,7 +399,21 @@ impl Builder {
         let starts = std::mem::take(&mut self.next_starts);
         self.pieces.push(Piece {
             cells,
-            row: row.clone(),
+            // The row's texts are in `cells` already: keep only what `finish` reads (merged
+            // flags, source), not a second copy of every cell (memory on 100k-row tables).
+            row: Row {
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|c| Cell {
+                        merged: c.merged,
+                        ..Cell::default()
+                    })
+                    .collect(),
+                source: row.source.clone(),
+                header: row.header,
+                continuation: row.continuation,
+            },
             reference,
             marker,
             section: self.row_section.clone(),
@@ -587,7 +606,8 @@ impl Builder {
 
     /// The logical rows: physical rows segmented by [`rows::segment`] (text and other
     /// line-based tables) or taken one by one (tables whose format delimits rows), joined.
-    fn logical_rows(&self) -> Vec<BRow> {
+    /// The pieces move into the rows (a copy would double a large table for a moment).
+    fn logical_rows(&mut self) -> Vec<BRow> {
         let starts: Vec<bool> = if self.wrapped {
             let lines: Vec<rows::Line<'_>> = self
                 .pieces
@@ -627,7 +647,7 @@ impl Builder {
                 .collect()
         };
         let mut out: Vec<BRow> = Vec::new();
-        for (p, start) in self.pieces.iter().zip(starts) {
+        for (p, start) in std::mem::take(&mut self.pieces).into_iter().zip(starts) {
             match out.last_mut() {
                 Some(prev) if !start => {
                     for (c, t) in prev.cells.iter_mut().zip(&p.cells) {
@@ -639,7 +659,7 @@ impl Builder {
                         }
                     }
                     if prev.reference.is_none() {
-                        prev.reference = p.reference.clone();
+                        prev.reference = p.reference;
                     }
                     let prow = &mut prev.row;
                     prow.source.line_end = p
@@ -654,10 +674,10 @@ impl Builder {
                         continue;
                     }
                     out.push(BRow {
-                        cells: p.cells.clone(),
-                        row: p.row.clone(),
-                        reference: p.reference.clone(),
-                        section: p.section.clone(),
+                        cells: p.cells,
+                        row: p.row,
+                        reference: p.reference,
+                        section: p.section,
                     })
                 }
             }
@@ -665,7 +685,7 @@ impl Builder {
         out
     }
 
-    fn finish(self, table_index: u32) -> Plan {
+    fn finish(mut self, table_index: u32) -> Plan {
         let mut rows = Vec::new();
         let mut last_section = self.section.clone();
         for (
@@ -692,7 +712,7 @@ impl Builder {
                 }
                 match col.field {
                     Some(f) => {
-                        pr.values.insert(f, text.clone());
+                        pr.values.insert(f, text);
                         if row.cells.get(col.index).is_some_and(|c| c.merged) {
                             pr.merged.push(f);
                         }
@@ -703,12 +723,12 @@ impl Builder {
                         } else {
                             col.header.clone()
                         };
-                        pr.extra.insert(name, text.clone());
+                        pr.extra.insert(name, text);
                     }
                 }
             }
             if let Some(r) = reference {
-                pr.values.insert(Field::Ref, r.clone());
+                pr.values.insert(Field::Ref, r);
             }
             // Grouping columns left blank under a merged cell repeat the row above (a blank lead
             // or deadline is a gap, not a merge, unless the reader saw the merge).
@@ -728,9 +748,7 @@ impl Builder {
                 Some(_) => last_section.clone(),
                 None => None,
             };
-            pr.section = section
-                .or_else(|| row_section.clone())
-                .or_else(|| self.section.clone());
+            pr.section = section.or(row_section).or_else(|| self.section.clone());
             last_section = pr.section.clone();
             rows.push(pr);
         }
@@ -794,6 +812,7 @@ pub fn plans(
     let all: Vec<Vec<String>> = rows.iter().map(texts).collect();
     // Header keys once per row (a long table compares every row with its header).
     let keys: Vec<Vec<String>> = all.iter().map(|c| header_key(c)).collect();
+    let mut header_memo = HeaderMemo::default();
     let mut out = Vec::new();
     let mut cur: Option<Builder> = None;
     let mut caption: Vec<String> = Vec::new();
@@ -863,6 +882,7 @@ pub fn plans(
                 cur.is_some(),
                 r <= first_row + 2,
                 around.previous_labels.as_deref(),
+                &mut header_memo,
             )
             .map_err(|why| {
                 if let Some(w) = why {
@@ -996,6 +1016,9 @@ pub fn plans(
             }
         }
     }
+    // The per-row copies are not needed to finish the last plan (memory on long tables).
+    drop(all);
+    drop(keys);
     if let Some(b) = cur.take() {
         out.push(b.finish(table_index));
     }
@@ -1006,6 +1029,7 @@ pub fn plans(
 }
 
 /// A header found at some row: its columns and evidence.
+#[derive(Clone)]
 struct HeaderMatch {
     columns: Vec<Column>,
     confidence: f64,
@@ -1239,8 +1263,66 @@ fn content_carries(labels: &[String], profiles: &[Profile], columns: &[Column]) 
             .any(|&f| strong(f).is_some())
 }
 
+/// Rows [`header_mapping`] reads from its header row on: up to three header lines, then the
+/// 40 rows [`mapping_at`] profiles under them.
+const HEADER_WINDOW: usize = 3 + 40;
+/// Windows [`HeaderMemo`] remembers (then it starts again).
+const HEADER_MEMO: usize = 4096;
+
+/// Results of [`header_mapping`] by the rows it reads. A candidate header is judged only by its
+/// window of rows (and the plan state), so the same window gives the same answer: a table that
+/// repeats one header row or block of rows thousands of times is judged once per distinct window,
+/// not once per row (50,000 repeated header rows took over 20 s).
+#[derive(Default)]
+struct HeaderMemo {
+    seen: std::collections::HashMap<u64, (usize, Result<HeaderMatch, Option<String>>)>,
+}
+
+impl HeaderMemo {
+    fn window(all: &[Vec<String>], r: usize) -> &[Vec<String>] {
+        &all[r..all.len().min(r + HEADER_WINDOW)]
+    }
+
+    fn flags(rows: &[Row], r: usize) -> [bool; 3] {
+        [0, 1, 2].map(|k| rows.get(r + k).is_some_and(|x| x.header))
+    }
+
+    /// The result for the header candidate at `r`, computed by `run` unless a row with the same
+    /// window (compared in full, not only by hash) was judged in the same state.
+    fn get_or(
+        &mut self,
+        all: &[Vec<String>],
+        rows: &[Row],
+        r: usize,
+        state: (bool, bool),
+        run: impl FnOnce() -> Result<HeaderMatch, Option<String>>,
+    ) -> Result<HeaderMatch, Option<String>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        Self::window(all, r).hash(&mut h);
+        Self::flags(rows, r).hash(&mut h);
+        state.hash(&mut h);
+        let key = h.finish();
+        if let Some((r0, result)) = self.seen.get(&key) {
+            if Self::window(all, *r0) == Self::window(all, r)
+                && Self::flags(rows, *r0) == Self::flags(rows, r)
+            {
+                return result.clone();
+            }
+        }
+        let result = run();
+        if self.seen.len() >= HEADER_MEMO {
+            self.seen.clear();
+        }
+        self.seen.insert(key, (r, result.clone()));
+        result
+    }
+}
+
 /// The header mapping of row `r`, if it (with the lines that continue it) is an action-plan
-/// header.
+/// header. The cheap tests on the row itself come first; the mapping of the rows under it is
+/// remembered in `memo`.
+#[allow(clippy::too_many_arguments)]
 fn header_mapping(
     all: &[Vec<String>],
     rows: &[Row],
@@ -1249,6 +1331,7 @@ fn header_mapping(
     inside: bool,
     near_top: bool,
     previous: Option<&[String]>,
+    memo: &mut HeaderMemo,
 ) -> Result<HeaderMatch, Option<String>> {
     let flagged = rows[r].header;
     let mut first = all[r].clone();
@@ -1257,6 +1340,12 @@ fn header_mapping(
     }
     if first.iter().filter(|c| !c.is_empty()).count() < 2 && !flagged {
         return Err(None);
+    }
+    if first.len() > MAX_PLAN_COLUMNS {
+        return Err(Some(format!(
+            "a header of {} columns is not an action plan's (at most {MAX_PLAN_COLUMNS})",
+            first.len()
+        )));
     }
     if !label_like(&first, flagged) {
         return Err(None);
@@ -1281,15 +1370,33 @@ fn header_mapping(
     if n < need && !flagged && !weak {
         return Err(None);
     }
+    memo.get_or(all, rows, r, (inside, near_top), || {
+        header_lines(all, rows, r, opts, previous, weak, first)
+    })
+}
+
+/// [`header_mapping`] past its tests on the header row: the header as one, two or three lines,
+/// each mapped over the rows under it; the best that holds.
+fn header_lines(
+    all: &[Vec<String>],
+    rows: &[Row],
+    r: usize,
+    opts: &Options,
+    previous: Option<&[String]>,
+    weak: bool,
+    first: Vec<String>,
+) -> Result<HeaderMatch, Option<String>> {
     let mut best: Option<(f64, HeaderMatch)> = None;
     let mut why: Option<String> = None;
-    let mut labels = first.clone();
+    let mut labels = first;
     let mut keys = vec![header_key(&all[r])];
     for lines in 1..=3usize {
         if lines > 1 {
             let q = r + lines - 1;
             let Some(next) = all.get(q) else { break };
-            if !header_line_continues(&labels, next, rows[q].header) {
+            if next.len() > MAX_PLAN_COLUMNS
+                || !header_line_continues(&labels, next, rows[q].header)
+            {
                 break;
             }
             if labels.len() < next.len() {
@@ -1339,7 +1446,16 @@ fn mapping_at(
 ) -> Result<(f64, HeaderMatch), String> {
     let below = &all[start.min(all.len())..all.len().min(start + 40)];
     let width = |c: &Vec<String>| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1);
-    let typical = below.iter().map(width).max().unwrap_or(0);
+    // Columns beyond the labels count when at least two rows fill them (one stray long row,
+    // cells split on a separator in its text, is folded into the last column, not a
+    // thousand columns for every row of the table).
+    let mut widths: Vec<usize> = below.iter().map(width).filter(|&w| w > 0).collect();
+    widths.sort_unstable_by(|a, b| b.cmp(a));
+    let typical = widths
+        .get(widths.len().min(2).saturating_sub(1))
+        .copied()
+        .unwrap_or(0)
+        .min(MAX_PLAN_COLUMNS);
     // Rows below may fill more columns than the header labels: an unlabelled number column in
     // front, or unlabelled columns at the end. Each way of lining the labels up with the cells
     // is tried, and the one the content supports best is taken.

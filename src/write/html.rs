@@ -481,18 +481,15 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
         "<table class=\"actions sortable\" id=\"{d}-actions\">\n<caption>Actions of {} (gap cells highlighted; provenance in the last column)</caption>\n<thead><tr><th scope=\"col\">ID</th><th scope=\"col\">Section</th><th scope=\"col\">Ref</th><th scope=\"col\">Action</th><th scope=\"col\">Lead</th><th scope=\"col\">Due</th><th scope=\"col\">Due date</th><th scope=\"col\">Evidence</th><th scope=\"col\">Cross-ref</th><th scope=\"col\">Status</th><th scope=\"col\">Gaps</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>",
         esc(&heading)
     );
+    let by_action = crate::write::shared::gaps_by_action(r);
     for a in &r.actions {
-        action_row(o, r, a, &d);
+        let gaps = by_action.get(a.id.as_str()).cloned().unwrap_or_default();
+        action_row(o, a, gaps, &d);
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn action_row(o: &mut String, r: &Report, a: &Action, d: &str) {
-    let gaps: Vec<&Gap> = r
-        .gaps
-        .iter()
-        .filter(|g| g.action_id.as_deref() == Some(a.id.as_str()))
-        .collect();
+fn action_row(o: &mut String, a: &Action, gaps: Vec<&Gap>, d: &str) {
     // Worst gap per field, and row-level gaps.
     let mut field_gaps: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
     for g in &gaps {
