@@ -205,6 +205,8 @@ fn build(
             cells,
             top: lines[members[w]].top(),
             page,
+            tag_row: None,
+            header: false,
         });
         w = e;
     }
@@ -221,6 +223,7 @@ fn build(
         ruled: false,
         ref_column,
         wrapped_lines,
+        tag: None,
     }
 }
 
@@ -235,13 +238,7 @@ mod tests {
         for &(x, t) in cells {
             for (i, c) in t.chars().enumerate() {
                 let x0 = x + 5.0 * i as f32;
-                gs.push(Glyph {
-                    text: c.to_string(),
-                    x0,
-                    x1: x0 + 5.0,
-                    y,
-                    size: 10.0,
-                });
+                gs.push(Glyph::new(c, x0, x0 + 5.0, y, 10.0));
             }
         }
         Line::from_glyphs(gs)

@@ -136,7 +136,7 @@ pub fn glyph_text(glyphs: &[Glyph]) -> String {
                 s.push(' ');
             }
         }
-        s.push_str(&g.text);
+        s.push(g.ch);
         last_x1 = Some(g.x1);
     }
     if !s.is_ascii() {
@@ -320,14 +320,11 @@ mod tests {
 
     #[test]
     fn ligatures_are_expanded() {
-        let g = |t: &str, x: f32| Glyph {
-            text: t.into(),
-            x0: x,
-            x1: x + 5.0,
-            y: 10.0,
-            size: 10.0,
-        };
-        assert_eq!(glyph_text(&[g("\u{FB01}", 0.0), g("ne", 5.0)]), "fine");
-        assert_eq!(glyph_text(&[g("a", 0.0), g("b", 12.0)]), "a b");
+        let g = |t: char, x: f32| Glyph::new(t, x, x + 5.0, 10.0, 10.0);
+        assert_eq!(
+            glyph_text(&[g('\u{FB01}', 0.0), g('n', 5.0), g('e', 10.0)]),
+            "fine"
+        );
+        assert_eq!(glyph_text(&[g('a', 0.0), g('b', 12.0)]), "a b");
     }
 }

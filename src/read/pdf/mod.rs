@@ -1,64 +1,72 @@
 //! PDF reader with layout analysis.
 //!
-//! pdf-extract's [`pdf_extract::OutputDev`] callbacks give positioned glyphs and the page's
-//! paths ([`glyphs`]). Per page: ruled tables from the rules ([`ruled`]); running headers and
-//! footers removed ([`pages`]); glyphs grouped into lines ([`lines`]); borderless tables from
-//! text alignment ([`borderless`]); the rest into headings, paragraphs and list items in reading
-//! order, two-column pages included ([`blocks`]). Tables continued over a page break are stitched
-//! into one ([`ptable`]).
+//! `hayro-syntax` parses the file lazily (repairing a broken cross-reference table and opening
+//! files encrypted with an empty user password); our interpreter ([`interp`]) runs each page's
+//! content and collects positioned glyphs, rules and filled boxes ([`glyphs`]), turned upright.
+//! Pages are then analysed one at a time and released, so memory does not grow with the page
+//! count: tables from the structure tree when the PDF is tagged and its tags agree with the
+//! page ([`tags`]); ruled tables from the rules ([`ruled`]); running headers and footers removed
+//! by comparing a page with its neighbours ([`pages`]); glyphs grouped into lines ([`lines`]);
+//! borderless tables from text alignment ([`borderless`]); the rest into headings, paragraphs
+//! and list items in reading order, two-column pages included ([`blocks`]). Tables continued
+//! over a page break are stitched into one ([`ptable`]).
 //!
-//! Every page is parsed inside `catch_unwind`: a page that makes the parser panic is skipped,
-//! the others are kept. A time budget (`limits.timeout_secs`) and a page limit apply.
+//! Every page is interpreted inside `catch_unwind`: a page that cannot be read is reported in
+//! [`read_with_notes`]'s notes, the others are kept. A time budget (`limits.timeout_secs`) and a
+//! page limit apply.
 
-pub mod batch;
 pub mod blocks;
 pub mod borderless;
-pub mod fonts;
 pub mod glyphs;
+pub mod interp;
 pub mod lines;
 pub mod pages;
 pub mod ptable;
 pub mod ruled;
+pub mod tags;
 
+use std::collections::{HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
+
+use hayro_syntax::{LoadPdfError, Pdf};
 
 use crate::document::{Block, BlockKind, Document, Source};
 use crate::error::{Error, Result};
 use crate::Options;
 
 use blocks::{PBlock, PKind};
-use glyphs::{Collector, Glyph, PageData};
-use lines::{group_lines, Line};
-use ptable::PTable;
+use glyphs::{Glyph, PageData, ARTIFACT, NO_MCID};
+use lines::{group_lines, join_lines, Line, TextLine};
+use ptable::{PCell, PRow, PTable};
+use tags::Tags;
 
 /// Read the bytes into a document.
 pub fn read(bytes: &[u8], opts: &Options) -> Result<Document> {
-    read_with(
-        bytes,
-        opts,
-        std::env::var_os("CARERS_PDF_PER_PAGE").is_none(),
-    )
+    read_with_notes(bytes, opts).map(|(d, _)| d)
 }
 
-/// Read without the batched fast path ([`batch`]): every page is its own pdf-extract call.
-pub fn read_page_by_page(bytes: &[u8], opts: &Options) -> Result<Document> {
-    read_with(bytes, opts, false)
-}
-
-fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
+/// Read the bytes into a document, with notes on pages that could not be read or were cut
+/// short (one line each, in the user's terms).
+pub fn read_with_notes(bytes: &[u8], opts: &Options) -> Result<(Document, Vec<String>)> {
     let start = Instant::now();
-    // `--timeout 0` means no budget (it used to become a 1-second one).
+    // `--timeout 0` means no budget.
     let deadline = (opts.limits.timeout_secs > 0)
         .then(|| start.checked_add(Duration::from_secs(opts.limits.timeout_secs)))
         .flatten();
-    let mut doc = load(bytes)?;
-    let page_ids = doc.get_pages();
-    let npages = page_ids.len();
+    let budget = || {
+        Error::Limit(format!(
+            "reading the PDF took longer than the {} s budget (raise it with --timeout)",
+            opts.limits.timeout_secs
+        ))
+    };
+    let pdf = open(bytes)?;
+    let pages = pdf.pages();
+    let npages = pages.len();
     if npages == 0 {
         return Err(Error::Corrupt {
             format: "PDF",
-            detail: "the document has no pages".into(),
+            detail: "it has no pages".into(),
         });
     }
     if npages as u64 > u64::from(opts.limits.max_pages) {
@@ -68,220 +76,146 @@ fn read_with(bytes: &[u8], opts: &Options, batched: bool) -> Result<Document> {
         )));
     }
     let t_load = start.elapsed();
-    let title = info_title(&doc);
-    let nums: Vec<u32> = page_ids.keys().copied().collect();
-    // Pages are independent for pdf-extract (it rebuilds its font table per page), so they are
-    // parsed on a few threads, each page inside its own catch_unwind.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4)
-        .min(nums.len().div_ceil(8))
-        .max(1);
-    let chunk = nums.len().div_ceil(threads);
-    // Fast path: all pages in a few pdf-extract calls (fonts built once); falls back to
-    // page-by-page parsing on anything unusual.
-    let page_list: Vec<(u32, pdf_extract::ObjectId)> =
-        page_ids.iter().map(|(&n, &id)| (n, id)).collect();
-    let fast = if !batched {
-        None
-    } else {
-        catch_unwind(AssertUnwindSafe(|| {
-            batch::extract(&mut doc, &page_list, threads, deadline)
-        }))
+    let tags = catch_unwind(AssertUnwindSafe(|| tags::read(&pdf)))
         .ok()
-        .flatten()
-    };
-    let fast_path = fast.is_some();
-    let results: Vec<(Collector, Vec<String>)> = match fast {
-        Some((_, true)) => {
-            return Err(Error::Limit(format!(
-                "reading the PDF took longer than the {} s budget ({npages} pages)",
-                opts.limits.timeout_secs
-            )))
+        .flatten();
+    let t_tags = start.elapsed();
+    let mut asm = Assembler::new(npages, tags.as_ref());
+    let mut fonts = interp::Fonts::new();
+    let mut failed: Vec<u32> = Vec::new();
+    let mut t_interp = Duration::ZERO;
+    for (i, page) in pages.iter().enumerate() {
+        let number = i as u32 + 1;
+        if deadline.is_some_and(|d| Instant::now() > d) {
+            return Err(budget());
         }
-        Some((pages, false)) => {
-            let mut c = Collector::new(None);
-            c.pages = pages;
-            vec![(c, Vec::new())]
+        let t0 = Instant::now();
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            interp::interpret(page, &mut fonts, deadline)
+        }));
+        t_interp += t0.elapsed();
+        match r {
+            Ok((_, true)) => return Err(budget()),
+            Ok((raw, false)) => {
+                if raw.truncated {
+                    asm.notes.push(format!(
+                        "page {number} draws too much to read in full; only its first part was read"
+                    ));
+                }
+                let pd = interp::orient(raw, number);
+                asm.push(pd);
+            }
+            Err(_) => {
+                // The font cache may be half-built: start afresh.
+                fonts = interp::Fonts::new();
+                failed.push(number);
+                asm.push(PageData {
+                    number,
+                    ..PageData::default()
+                });
+            }
         }
-        None => {
-            let doc = &doc;
-            std::thread::scope(|sc| {
-                let handles: Vec<_> = nums
-                    .chunks(chunk.max(1))
-                    .map(|part| sc.spawn(move || extract_pages(doc, part, deadline)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            (Collector::new(None), vec!["page worker failed".to_string()])
-                        })
-                    })
-                    .collect()
-            })
-        }
-    };
-    let mut col = Collector::new(None);
-    let mut failures: Vec<String> = Vec::new();
-    for (c, f) in results {
-        if c.timed_out {
-            return Err(Error::Limit(format!(
-                "reading the PDF took longer than the {} s budget ({npages} pages)",
-                opts.limits.timeout_secs
-            )));
-        }
-        col.pages.extend(c.pages);
-        failures.extend(f);
     }
-    if col.pages.is_empty() {
-        return Err(match failures.first() {
-            Some(f) => Error::ParserPanic {
-                format: "pdf",
-                detail: f.clone(),
-            },
-            None => Error::NoText,
-        });
+    if !failed.is_empty() {
+        asm.notes.push(format!(
+            "{} could not be read (damaged content); the other pages were read",
+            page_list(&failed)
+        ));
     }
-    if col
-        .pages
-        .iter()
-        .all(|p| p.glyphs.iter().all(Glyph::is_space))
-    {
-        if failures.is_empty() {
-            return Err(Error::NoText);
+    let any_text = asm.any_text;
+    let images = asm.image_pages.clone();
+    let t_pages = start.elapsed();
+    let (mut document, mut notes) = asm.finish();
+    if !any_text {
+        if failed.len() == npages {
+            return Err(Error::Corrupt {
+                format: "PDF",
+                detail: "none of its pages could be read".into(),
+            });
         }
-        return Err(Error::ParserPanic {
-            format: "pdf",
-            detail: format!(
-                "no text could be read; {} page(s) failed, first: {}",
-                failures.len(),
-                failures[0]
-            ),
-        });
+        return Err(Error::NoText);
     }
-    let t_extract = start.elapsed();
-    let mut document = assemble(col.pages);
+    if !images.is_empty() {
+        notes.push(format!(
+            "{} {} no text, only images (scanned?): run OCR to read {}, e.g. `ocrmypdf in.pdf out.pdf`",
+            page_list(&images),
+            if images.len() == 1 { "has" } else { "have" },
+            if images.len() == 1 { "it" } else { "them" },
+        ));
+    }
     if std::env::var_os("CARERS_PDF_TIMING").is_some() {
         eprintln!(
-            "pdf timing: load {:?}, glyphs {:?} ({}), layout {:?}",
+            "pdf timing: load {:?}, tags {:?}, interpret {:?}, layout {:?}, total {:?}",
             t_load,
-            t_extract - t_load,
-            if fast_path { "batched" } else { "page by page" },
-            start.elapsed() - t_extract
+            t_tags - t_load,
+            t_interp,
+            start.elapsed() - t_tags - t_interp,
+            start.elapsed()
         );
+        let _ = t_pages;
     }
     document.pages = Some(npages as u32);
-    if title.is_some() {
-        document.title = title;
+    if let Some(t) = info_title(&pdf) {
+        document.title = Some(t);
     }
-    Ok(document)
+    Ok((document, notes))
 }
 
-/// Parse the given pages into one collector, containing panics per page.
-fn extract_pages(
-    doc: &pdf_extract::Document,
-    nums: &[u32],
-    deadline: Option<Instant>,
-) -> (Collector, Vec<String>) {
-    let mut col = Collector::new(deadline);
-    let mut failures = Vec::new();
-    let ids = doc.get_pages();
-    for &num in nums {
-        col.rotation = ids.get(&num).map_or(0, |&id| batch::page_rotation(doc, id));
-        let r = catch_unwind(AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(doc, &mut col, num)
-        }));
-        match r {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                col.abandon_page();
-                if col.timed_out {
-                    break;
-                }
-                failures.push(format!("page {num}: {e}"));
-            }
-            Err(p) => {
-                col.abandon_page();
-                failures.push(format!("page {num}: {}", panic_message(&p)));
+/// "page 3", "pages 3, 5 and 9", "pages 3-40" style list.
+fn page_list(pages: &[u32]) -> String {
+    match pages {
+        [] => String::new(),
+        [p] => format!("page {p}"),
+        _ => {
+            let contiguous = pages.windows(2).all(|w| w[1] == w[0] + 1);
+            if contiguous {
+                format!("pages {}-{}", pages[0], pages[pages.len() - 1])
+            } else if pages.len() <= 6 {
+                let (last, rest) = pages.split_last().unwrap_or((&0, &[]));
+                let rest: Vec<String> = rest.iter().map(u32::to_string).collect();
+                format!("pages {} and {last}", rest.join(", "))
+            } else {
+                format!("{} pages (first: page {})", pages.len(), pages[0])
             }
         }
     }
-    (col, failures)
 }
 
-fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = p.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = p.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "internal panic".to_string()
-    }
-}
-
-pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document> {
-    let loaded = catch_unwind(|| pdf_extract::Document::load_mem(bytes));
-    let mut doc = match loaded {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => return Err(load_error(e)),
-        Err(p) => {
-            return Err(Error::ParserPanic {
-                format: "pdf",
-                detail: panic_message(&p),
-            })
-        }
-    };
-    if doc.is_encrypted() {
-        let r = catch_unwind(AssertUnwindSafe(|| doc.decrypt("")));
-        match r {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(load_error(e)),
-            Err(p) => {
-                return Err(Error::ParserPanic {
-                    format: "pdf",
-                    detail: panic_message(&p),
-                })
-            }
-        }
-    }
-    fonts::fix_cid_widths(&mut doc);
-    fonts::predecompress_cmaps(&mut doc);
-    Ok(doc)
-}
-
-fn load_error(e: pdf_extract::Error) -> Error {
-    let msg = e.to_string();
-    let lower = msg.to_lowercase();
-    if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt") {
-        Error::Encrypted(format!(
-            "the PDF needs a password to open ({msg}); remove it first, e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`"
-        ))
-    } else {
-        Error::Corrupt {
+/// Open a PDF: repaired if its cross-reference table is damaged, decrypted if it only has an
+/// owner password.
+pub fn open(bytes: &[u8]) -> Result<Pdf> {
+    let data = bytes.to_vec();
+    match catch_unwind(AssertUnwindSafe(|| Pdf::new(data))) {
+        Ok(Ok(pdf)) => Ok(pdf),
+        Ok(Err(LoadPdfError::Decryption(e))) => Err(match e {
+            hayro_syntax::DecryptionError::PasswordProtected => Error::Encrypted(
+                "the PDF needs a password to open; remove it first, e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`".into(),
+            ),
+            hayro_syntax::DecryptionError::UnsupportedAlgorithm => Error::Encrypted(
+                "the PDF is encrypted with a method this tool cannot open; save an unencrypted copy first (e.g. `qpdf --decrypt in.pdf out.pdf`)".into(),
+            ),
+            _ => Error::Corrupt {
+                format: "PDF",
+                detail: "its encryption settings are damaged".into(),
+            },
+        }),
+        Ok(Err(LoadPdfError::Invalid)) | Err(_) => Err(Error::Corrupt {
             format: "PDF",
-            detail: msg,
-        }
+            detail: "no readable page structure was found, even after scanning the whole file for objects".into(),
+        }),
     }
 }
 
-fn info_title(doc: &pdf_extract::Document) -> Option<String> {
-    let info = doc.trailer.get(b"Info").ok()?;
-    let dict = match info {
-        pdf_extract::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
-        pdf_extract::Object::Dictionary(d) => d,
-        _ => return None,
-    };
-    let bytes = match dict.get(b"Title").ok()? {
-        pdf_extract::Object::String(b, _) => b.clone(),
-        _ => return None,
-    };
+fn info_title(pdf: &Pdf) -> Option<String> {
+    let bytes = pdf.metadata().title.as_deref()?;
     let s = if bytes.starts_with(&[0xFE, 0xFF]) {
         let u: Vec<u16> = bytes[2..]
             .chunks_exact(2)
             .map(|c| u16::from_be_bytes([c[0], c[1]]))
             .collect();
         String::from_utf16_lossy(&u)
+    } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8_lossy(&bytes[3..]).into_owned()
     } else {
         bytes.iter().map(|&b| b as char).collect()
     };
@@ -306,32 +240,94 @@ fn item_top(i: &Item) -> f32 {
     }
 }
 
-/// Body text size: the most common glyph size.
-fn body_size(pages: &[PageData]) -> f32 {
-    let mut counts: std::collections::HashMap<i32, usize> = Default::default();
-    for p in pages {
-        for g in &p.glyphs {
-            *counts.entry((g.size * 2.0).round() as i32).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .max_by_key(|&(s, n)| (n, -s))
-        .map(|(s, _)| s as f32 / 2.0)
-        .unwrap_or(10.0)
+/// A page after the first analysis steps, waiting for its neighbours (running headers).
+struct Prepared {
+    number: u32,
+    width: f32,
+    height: f32,
+    tables: Vec<PTable>,
+    lines: Vec<Line>,
+    dots: Vec<glyphs::Rect>,
 }
 
-/// Pages of glyphs and rules -> document.
-pub fn assemble(pages: Vec<PageData>) -> Document {
-    let body = body_size(&pages);
-    // Per page: ruled tables first (their glyphs are consumed), then lines of the rest.
-    let mut per_page: Vec<(u32, f32, f32, Vec<PTable>, Vec<glyphs::Rect>)> = Vec::new();
-    let mut page_lines: Vec<(f32, Vec<Line>)> = Vec::new();
-    for p in pages {
-        let grids = ruled::find_grids(&p.segs, p.height);
+/// Turns pages, as they come, into document items; keeps only a few pages at a time.
+struct Assembler<'t> {
+    tags: Option<&'t Tags>,
+    furniture: pages::Furniture,
+    pending: VecDeque<Prepared>,
+    flat: Vec<Item>,
+    sizes: HashMap<i32, usize>,
+    notes: Vec<String>,
+    any_text: bool,
+    image_pages: Vec<u32>,
+    finished: usize,
+}
+
+impl<'t> Assembler<'t> {
+    fn new(npages: usize, tags: Option<&'t Tags>) -> Assembler<'t> {
+        Assembler {
+            tags,
+            furniture: pages::Furniture::new(npages),
+            pending: VecDeque::new(),
+            flat: Vec::new(),
+            sizes: HashMap::new(),
+            notes: Vec::new(),
+            any_text: false,
+            image_pages: Vec::new(),
+            finished: 0,
+        }
+    }
+
+    fn push(&mut self, p: PageData) {
+        let text = p.glyphs.iter().any(|g| !g.is_space());
+        self.any_text |= text;
+        if !text && p.images > 0 {
+            self.image_pages.push(p.number);
+        }
+        for g in &p.glyphs {
+            *self.sizes.entry((g.size * 2.0).round() as i32).or_default() += 1;
+        }
+        let prepared = self.prepare(p);
+        self.furniture
+            .add(pages::band_keys(&prepared.lines, prepared.height));
+        self.pending.push_back(prepared);
+        while self.pending.len() > pages::REACH {
+            self.finish_page();
+        }
+    }
+
+    /// Tagged tables, ruled tables, lines.
+    fn prepare(&mut self, p: PageData) -> Prepared {
+        let PageData {
+            number,
+            width,
+            height,
+            glyphs,
+            segs,
+            dots,
+            ..
+        } = p;
+        // Artifacts (running headers, repeated table headers) are dropped in tagged documents,
+        // unless a page is mostly artifacts (then its tagging is not to be trusted).
+        let mut glyphs = glyphs;
+        if self.tags.is_some() {
+            let ink = glyphs.iter().filter(|g| !g.is_space()).count();
+            let art = glyphs
+                .iter()
+                .filter(|g| !g.is_space() && g.flags & ARTIFACT != 0)
+                .count();
+            if art * 10 < ink * 6 {
+                glyphs.retain(|g| g.flags & ARTIFACT == 0);
+            }
+        }
+        let (mut tables, glyphs) = match self.tags {
+            Some(t) => tagged_tables(t, number, glyphs),
+            None => (Vec::new(), glyphs),
+        };
+        let grids = ruled::find_grids(&segs, height);
         let mut inside: Vec<Vec<Glyph>> = vec![Vec::new(); grids.len()];
         let mut free = Vec::new();
-        for g in p.glyphs {
+        for g in glyphs {
             match grids
                 .iter()
                 .position(|gr| gr.cell_at(g.cx(), g.cy()).is_some())
@@ -340,28 +336,40 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                 None => free.push(g),
             }
         }
-        let tables: Vec<PTable> = grids
-            .iter()
-            .zip(inside)
-            .map(|(gr, gs)| ruled::build(gr, gs, p.number))
-            .filter(|t| !t.rows.is_empty())
-            .collect();
-        page_lines.push((p.height, group_lines(free)));
-        per_page.push((p.number, p.width, p.height, tables, p.dots));
+        tables.extend(
+            grids
+                .iter()
+                .zip(inside)
+                .map(|(gr, gs)| ruled::build(gr, gs, number))
+                .filter(|t| !t.rows.is_empty()),
+        );
+        Prepared {
+            number,
+            width,
+            height,
+            tables,
+            lines: group_lines(free),
+            dots,
+        }
     }
-    pages::remove_furniture(&mut page_lines);
 
-    let mut items_per_page: Vec<Vec<Item>> = Vec::new();
-    for ((number, width, _h, ruled_tables, dots), (_, lines)) in
-        per_page.into_iter().zip(page_lines)
-    {
-        let (bl_tables, rest) = borderless::find(lines, number);
-        let mut items: Vec<Item> = ruled_tables
+    /// Finish the oldest pending page: furniture, borderless tables, prose; stitch.
+    fn finish_page(&mut self) {
+        let Some(mut p) = self.pending.pop_front() else {
+            return;
+        };
+        let i = self.finished;
+        self.finished += 1;
+        let furniture = &self.furniture;
+        pages::remove_furniture(&mut p.lines, p.height, &|k| furniture.repeated(i, k));
+        let (bl_tables, rest) = borderless::find(p.lines, p.number);
+        let mut items: Vec<Item> = p
+            .tables
             .into_iter()
             .chain(bl_tables)
             .map(Item::Table)
             .collect();
-        let prose = blocks::blocks(rest, width, &dots);
+        let prose = blocks::blocks(rest, p.width, &p.dots);
         // Tables go into the flow by their top; prose keeps its own (column) order.
         let mut out: Vec<Item> = Vec::new();
         items.sort_by(|a, b| item_top(a).total_cmp(&item_top(b)));
@@ -372,21 +380,37 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                     out.push(t);
                 }
             }
-            out.push(Item::Text(b, number));
+            out.push(Item::Text(b, p.number));
         }
         out.extend(tables);
-        items_per_page.push(out);
+        self.stitch(out);
     }
 
-    // Stitch tables over page breaks.
-    let mut flat: Vec<Item> = Vec::new();
-    for items in items_per_page {
+    /// Append a page's items to the document, joining tables and paragraphs continued from the
+    /// page before.
+    fn stitch(&mut self, items: Vec<Item>) {
         let mut first = true;
         for it in items {
+            // Parts of a tagged table join their table wherever it is.
+            if let Item::Table(t) = &it {
+                if let Some(tag) = t.tag {
+                    let back = self.flat.iter_mut().rev().take(64).find_map(|x| match x {
+                        Item::Table(p) if p.tag == Some(tag) => Some(p),
+                        _ => None,
+                    });
+                    if let Some(prev) = back {
+                        if let Item::Table(next) = it {
+                            ptable::stitch_tagged(prev, next);
+                        }
+                        first = false;
+                        continue;
+                    }
+                }
+            }
             if first {
                 first = false;
-                if let (Some(Item::Table(prev)), Item::Table(next)) = (flat.last_mut(), &it) {
-                    if ptable::continues(prev, next) {
+                if let (Some(Item::Table(prev)), Item::Table(next)) = (self.flat.last_mut(), &it) {
+                    if prev.tag.is_none() && ptable::continues(prev, next) {
                         if let Item::Table(next) = it {
                             ptable::stitch(prev, next);
                         }
@@ -394,7 +418,9 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                     }
                 }
                 // A paragraph or list item running over the page break.
-                if let (Some(Item::Text(prev, _)), Item::Text(next, _)) = (flat.last_mut(), &it) {
+                if let (Some(Item::Text(prev, _)), Item::Text(next, _)) =
+                    (self.flat.last_mut(), &it)
+                {
                     let ends = prev.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
                     let lower = next.text.chars().next().is_some_and(char::is_lowercase);
                     if next.kind == PKind::Paragraph
@@ -408,10 +434,235 @@ pub fn assemble(pages: Vec<PageData>) -> Document {
                     }
                 }
             }
-            flat.push(it);
+            self.flat.push(it);
         }
     }
 
+    fn finish(mut self) -> (Document, Vec<String>) {
+        while !self.pending.is_empty() {
+            self.finish_page();
+        }
+        let body = self
+            .sizes
+            .iter()
+            .max_by_key(|&(&s, &n)| (n, -s))
+            .map(|(&s, _)| s as f32 / 2.0)
+            .unwrap_or(10.0);
+        (to_document(self.flat, body), self.notes)
+    }
+}
+
+/// Take the glyphs of tagged table cells out of a page and build the tables' parts on it, when
+/// they agree with the page's geometry. Returns the tables and the remaining glyphs.
+fn tagged_tables(tags: &Tags, number: u32, glyphs: Vec<Glyph>) -> (Vec<PTable>, Vec<Glyph>) {
+    let page = number - 1;
+    if !tags.cells.contains_key(&page) {
+        return (Vec::new(), glyphs);
+    }
+    // (table, row, col) -> glyphs
+    let mut by_cell: HashMap<(u32, u32, u32), Vec<Glyph>> = HashMap::new();
+    let mut rest = Vec::new();
+    for g in glyphs {
+        match (g.mcid != NO_MCID)
+            .then(|| tags.cell(page, g.mcid))
+            .flatten()
+        {
+            Some(c) => by_cell.entry((c.table, c.row, c.col)).or_default().push(g),
+            None => rest.push(g),
+        }
+    }
+    let mut tables_here: Vec<u32> = by_cell.keys().map(|k| k.0).collect();
+    tables_here.sort_unstable();
+    tables_here.dedup();
+    let mut out = Vec::new();
+    for t in tables_here {
+        let meta = &tags.tables[t as usize];
+        let keys: Vec<(u32, u32, u32)> = by_cell.keys().filter(|k| k.0 == t).copied().collect();
+        let mut cells: Vec<((u32, u32), Vec<Glyph>)> = keys
+            .into_iter()
+            .map(|k| ((k.1, k.2), by_cell.remove(&k).unwrap_or_default()))
+            .collect();
+        cells.sort_by_key(|(rc, _)| *rc);
+        match build_tagged(t, meta, number, &cells) {
+            Some(pt) => out.push(pt),
+            None => {
+                for (_, gs) in cells {
+                    rest.extend(gs);
+                }
+            }
+        }
+    }
+    (out, rest)
+}
+
+/// Bounding box of glyphs: (x0, top, x1, bottom).
+fn bbox(gs: &[Glyph]) -> (f32, f32, f32, f32) {
+    gs.iter()
+        .filter(|g| !g.is_space())
+        .fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |a, g| {
+            (
+                a.0.min(g.x0),
+                a.1.min(g.y - 0.8 * g.size),
+                a.2.max(g.x1),
+                a.3.max(g.y + 0.25 * g.size),
+            )
+        })
+}
+
+/// One page's part of a tagged table, or `None` when the tags do not fit the page: fewer than
+/// two columns or rows in the whole table, cells of a row not left to right, or rows not top
+/// to bottom.
+fn build_tagged(
+    index: u32,
+    meta: &tags::TagTable,
+    page: u32,
+    cells: &[((u32, u32), Vec<Glyph>)],
+) -> Option<PTable> {
+    if meta.ncols < 2 || meta.nrows < 2 {
+        return None;
+    }
+    let ncols = meta.ncols as usize;
+    let boxes: Vec<((u32, u32), (f32, f32, f32, f32))> = cells
+        .iter()
+        .filter(|(_, gs)| gs.iter().any(|g| !g.is_space()))
+        .map(|(rc, gs)| (*rc, bbox(gs)))
+        .collect();
+    if boxes.is_empty() {
+        return None;
+    }
+    // Geometry checks: within a row, cells left to right; rows top to bottom.
+    let mut checks = 0usize;
+    let mut bad = 0usize;
+    for w in boxes.windows(2) {
+        let ((r0, c0), a) = w[0];
+        let ((r1, c1), b) = w[1];
+        if r0 == r1 && c1 > c0 {
+            checks += 1;
+            if b.0 < a.0 - 1.0 {
+                bad += 1;
+            }
+        }
+    }
+    let mut row_tops: Vec<(u32, f32)> = Vec::new();
+    for &((r, _), b) in &boxes {
+        match row_tops.last_mut() {
+            Some((lr, top)) if *lr == r => *top = top.min(b.1),
+            _ => row_tops.push((r, b.1)),
+        }
+    }
+    for w in row_tops.windows(2) {
+        checks += 1;
+        if w[1].1 < w[0].1 - 1.0 {
+            bad += 1;
+        }
+    }
+    if checks > 0 && bad * 5 > checks {
+        return None;
+    }
+    // Column edges on this page: left edge of each column's ink.
+    let mut col_x0 = vec![f32::MAX; ncols + 1];
+    for &((_, c), b) in &boxes {
+        if let Some(x) = col_x0.get_mut(c as usize) {
+            *x = x.min(b.0);
+        }
+    }
+    let right_of = |c: usize, own: f32| -> f32 {
+        col_x0[c + 1..]
+            .iter()
+            .copied()
+            .find(|&x| x < f32::MAX)
+            .map_or(own, |x| x - 2.0)
+    };
+    let mut rows: Vec<PRow> = Vec::new();
+    let mut cur_row = u32::MAX;
+    for ((r, c), gs) in cells {
+        if *r != cur_row {
+            cur_row = *r;
+            rows.push(PRow {
+                cells: (0..ncols)
+                    .map(|k| PCell {
+                        region: (*r as usize) * ncols + k,
+                        first_row: true,
+                        ..PCell::default()
+                    })
+                    .collect(),
+                top: f32::MAX,
+                page,
+                tag_row: Some(*r),
+                header: meta.header_rows.contains(r),
+            });
+        }
+        let Some(row) = rows.last_mut() else { continue };
+        let b = bbox(gs);
+        row.top = row.top.min(b.1);
+        let lines = group_lines(gs.clone());
+        let tl: Vec<TextLine> = lines
+            .iter()
+            .map(|l| TextLine {
+                text: l.text(),
+                x1: l.x1,
+                size: l.size,
+                space_after: l.space_after(),
+            })
+            .collect();
+        let right = right_of(*c as usize, b.2);
+        if let Some(cell) = row.cells.get_mut(*c as usize) {
+            cell.text = join_lines(&tl, right, "\n");
+        }
+    }
+    // Cells spanning rows: fill the text down, marked as merged.
+    for (&(r, c), &(rs, _)) in &meta.spans {
+        if rs < 2 {
+            continue;
+        }
+        let Some(text) = rows
+            .iter()
+            .find(|x| x.tag_row == Some(r))
+            .and_then(|x| x.cells.get(c as usize))
+            .map(|x| x.text.clone())
+        else {
+            continue;
+        };
+        for row in rows.iter_mut() {
+            if let Some(tr) = row.tag_row {
+                if tr > r && tr < r + rs {
+                    if let Some(cell) = row.cells.get_mut(c as usize) {
+                        if cell.text.is_empty() {
+                            cell.text = text.clone();
+                            cell.merged = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for row in rows.iter_mut() {
+        if row.top == f32::MAX {
+            row.top = 0.0;
+        }
+    }
+    let all: Vec<&(f32, f32, f32, f32)> = boxes.iter().map(|(_, b)| b).collect();
+    let top = all.iter().map(|b| b.1).fold(f32::MAX, f32::min);
+    let bottom = all.iter().map(|b| b.3).fold(f32::MIN, f32::max);
+    let x0 = all.iter().map(|b| b.0).fold(f32::MAX, f32::min);
+    let x1 = all.iter().map(|b| b.2).fold(f32::MIN, f32::max);
+    Some(PTable {
+        rows,
+        ncols,
+        page,
+        top,
+        bottom,
+        x0,
+        x1,
+        ruled: true,
+        ref_column: false,
+        wrapped_lines: false,
+        tag: Some(index),
+    })
+}
+
+/// Stitched items -> document, with heading levels from font sizes.
+fn to_document(flat: Vec<Item>, body: f32) -> Document {
     // Heading levels from sizes larger than the body text.
     let mut heading_sizes: Vec<i32> = flat
         .iter()
@@ -516,4 +767,16 @@ fn is_minor_heading(b: &PBlock) -> bool {
             .find(|c| c.is_alphabetic())
             .is_some_and(char::is_uppercase);
     caps || numbered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_lists() {
+        assert_eq!(page_list(&[3]), "page 3");
+        assert_eq!(page_list(&[3, 4, 5]), "pages 3-5");
+        assert_eq!(page_list(&[3, 5, 9]), "pages 3, 5 and 9");
+    }
 }

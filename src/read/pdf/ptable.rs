@@ -28,6 +28,10 @@ pub struct PRow {
     pub top: f32,
     /// Page.
     pub page: u32,
+    /// Tagged tables: the row's index in the structure tree's table.
+    pub tag_row: Option<u32>,
+    /// The row is a header row (tagged `TH` / `THead`).
+    pub header: bool,
 }
 
 /// A table on one page.
@@ -54,6 +58,8 @@ pub struct PTable {
     /// Rows are physical lines (row boundaries could not be recovered); detection merges
     /// continuation lines back ([`Table::wrapped_lines`]).
     pub wrapped_lines: bool,
+    /// Tagged tables: index of the structure tree's table this page's part belongs to.
+    pub tag: Option<u32>,
 }
 
 fn row_texts(r: &PRow) -> Vec<String> {
@@ -193,6 +199,50 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
     prev.rows.extend(next.rows);
 }
 
+/// Append the next page's part of a tagged table: a row that the structure tree says is the
+/// same row (split by the page break) is joined cell by cell, the others are appended.
+pub fn stitch_tagged(prev: &mut PTable, next: PTable) {
+    for row in next.rows {
+        let same = if row.tag_row.is_some() {
+            prev.rows
+                .iter()
+                .rposition(|r| r.tag_row == row.tag_row)
+                .filter(|&i| i + 4 >= prev.rows.len())
+        } else {
+            None
+        };
+        match same {
+            Some(i) => {
+                let dst = &mut prev.rows[i];
+                for (c, cell) in row.cells.into_iter().enumerate() {
+                    let t = cell.text.trim();
+                    if t.is_empty() || cell.merged {
+                        continue;
+                    }
+                    if let Some(d) = dst.cells.get_mut(c) {
+                        if d.text.trim().is_empty() || d.merged {
+                            d.text = t.to_string();
+                            d.merged = false;
+                        } else {
+                            let p = super::lines::TextLine {
+                                text: d.text.lines().last().unwrap_or("").to_string(),
+                                x1: 0.0,
+                                size: 10.0,
+                                space_after: false,
+                            };
+                            let g = super::lines::glue(&p, t, f32::MAX, "\n");
+                            d.text.push_str(&g);
+                            d.text.push_str(t);
+                        }
+                    }
+                }
+            }
+            None => prev.rows.push(row),
+        }
+    }
+    prev.bottom = next.bottom;
+}
+
 /// Convert a (stitched) table to the document model.
 pub fn to_table(t: &PTable, index: u32) -> Table {
     let rows = t
@@ -216,7 +266,7 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
                 y: Some((r.top * 10.0).round() / 10.0),
                 ..Source::default()
             },
-            header: false,
+            header: r.header,
             continuation: false,
         })
         .collect();
@@ -248,6 +298,8 @@ mod tests {
                         .collect(),
                     top: 100.0 + 50.0 * i as f32,
                     page,
+                    tag_row: None,
+                    header: false,
                 })
                 .collect(),
             ncols: rows[0].len(),
@@ -259,6 +311,7 @@ mod tests {
             ruled: true,
             ref_column: false,
             wrapped_lines: false,
+            tag: None,
         }
     }
 
