@@ -444,31 +444,6 @@ fn pipeline_errors_for_bad_pdfs() {
 }
 
 #[test]
-fn batched_and_page_by_page_parsing_agree() {
-    for f in ["000.pdf", "000b.pdf", "001.pdf", "003.pdf"] {
-        let b = fixture(f);
-        let o = Options::default();
-        let fast = pdf::read(&b, &o).expect("fast");
-        let slow = pdf::read_page_by_page(&b, &o).expect("slow");
-        let texts = |d: &Document| -> Vec<String> {
-            d.blocks
-                .iter()
-                .map(|b| match &b.kind {
-                    BlockKind::Table(t) => t
-                        .rows
-                        .iter()
-                        .map(|r| r.texts().join("|"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    other => format!("{other:?}"),
-                })
-                .collect()
-        };
-        assert_eq!(texts(&fast), texts(&slow), "{f}");
-    }
-}
-
-#[test]
 fn rotated_page_reads_upright() {
     let d = read("rotated.pdf");
     assert_eq!(d.title.as_deref(), Some("Rotated Action Plan"));

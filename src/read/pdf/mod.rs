@@ -123,6 +123,18 @@ pub fn read_with_notes(bytes: &[u8], opts: &Options) -> Result<(Document, Vec<St
         ));
     }
     let any_text = asm.any_text;
+    if any_text && (asm.garbled_ink * 10 >= asm.ink * 9 || asm.alnum * 10 < asm.ink * 4) {
+        return Err(Error::Corrupt {
+            format: "PDF",
+            detail: "its text cannot be decoded (the fonts' character maps are damaged or missing); try re-saving it from the program that made it, or run OCR on it".into(),
+        });
+    }
+    if !asm.garbled.is_empty() {
+        let list = page_list(&asm.garbled);
+        asm.notes.push(format!(
+            "the text of {list} could not be decoded (damaged or missing character maps) and may read as symbols"
+        ));
+    }
     let images = asm.image_pages.clone();
     let t_pages = start.elapsed();
     let (mut document, mut notes) = asm.finish();
@@ -261,6 +273,10 @@ struct Assembler<'t> {
     any_text: bool,
     image_pages: Vec<u32>,
     finished: usize,
+    ink: usize,
+    alnum: usize,
+    garbled: Vec<u32>,
+    garbled_ink: usize,
 }
 
 impl<'t> Assembler<'t> {
@@ -275,12 +291,26 @@ impl<'t> Assembler<'t> {
             any_text: false,
             image_pages: Vec::new(),
             finished: 0,
+            ink: 0,
+            alnum: 0,
+            garbled: Vec::new(),
+            garbled_ink: 0,
         }
     }
 
     fn push(&mut self, p: PageData) {
-        let text = p.glyphs.iter().any(|g| !g.is_space());
+        let ink = p.glyphs.iter().filter(|g| !g.is_space()).count();
+        let alnum = p.glyphs.iter().filter(|g| g.ch.is_alphanumeric()).count();
+        let text = ink > 0;
         self.any_text |= text;
+        self.ink += ink;
+        self.alnum += alnum;
+        // Text that is mostly punctuation and symbols was not decoded (damaged or missing
+        // character maps): say so rather than pass it on as if it were the page's text.
+        if ink >= 50 && alnum * 10 < ink * 4 {
+            self.garbled.push(p.number);
+            self.garbled_ink += ink;
+        }
         if !text && p.images > 0 {
             self.image_pages.push(p.number);
         }
@@ -511,7 +541,8 @@ fn bbox(gs: &[Glyph]) -> (f32, f32, f32, f32) {
 
 /// One page's part of a tagged table, or `None` when the tags do not fit the page: fewer than
 /// two columns or rows in the whole table, cells of a row not left to right, or rows not top
-/// to bottom.
+/// to bottom. Rows whose tags leave cells out (empty cells not tagged) get their columns from
+/// the cells' positions; a row of one cell as wide as the table is a one-cell (section) row.
 fn build_tagged(
     index: u32,
     meta: &tags::TagTable,
@@ -522,20 +553,66 @@ fn build_tagged(
         return None;
     }
     let ncols = meta.ncols as usize;
-    let boxes: Vec<((u32, u32), (f32, f32, f32, f32))> = cells
+    // (row, tagged col, bbox, glyphs) of cells with ink.
+    let inked: Vec<(u32, u32, (f32, f32, f32, f32), &Vec<Glyph>)> = cells
         .iter()
         .filter(|(_, gs)| gs.iter().any(|g| !g.is_space()))
-        .map(|(rc, gs)| (*rc, bbox(gs)))
+        .map(|((r, c), gs)| (*r, *c, bbox(gs), gs))
         .collect();
-    if boxes.is_empty() {
+    if inked.is_empty() {
         return None;
+    }
+    let x0 = inked.iter().map(|c| c.2 .0).fold(f32::MAX, f32::min);
+    let x1 = inked.iter().map(|c| c.2 .2).fold(f32::MIN, f32::max);
+    let top = inked.iter().map(|c| c.2 .1).fold(f32::MAX, f32::min);
+    let bottom = inked.iter().map(|c| c.2 .3).fold(f32::MIN, f32::max);
+    let full = |r: u32| !meta.short_rows.contains(&r) && !meta.single_rows.contains(&r);
+    // Left edge of each column, from rows whose tags cover every column.
+    let mut lefts: Vec<Vec<f32>> = vec![Vec::new(); ncols];
+    for &(r, c, b, _) in &inked {
+        if full(r) && (c as usize) < ncols {
+            lefts[c as usize].push(b.0);
+        }
+    }
+    let col_left: Vec<Option<f32>> = lefts
+        .iter_mut()
+        .map(|v| {
+            v.sort_by(f32::total_cmp);
+            v.get(v.len() / 2).copied()
+        })
+        .collect();
+    // Final placement: (row, col, one_cell_row).
+    let mut placed: Vec<(u32, usize, bool, (f32, f32, f32, f32), &Vec<Glyph>)> = Vec::new();
+    let mut last: Option<(u32, usize)> = None;
+    for &(r, c, b, gs) in &inked {
+        let single = meta.single_rows.contains(&r) && (b.2 - b.0) > 0.5 * (x1 - x0);
+        let mut col = c as usize;
+        if !full(r) && !single && col_left.iter().any(Option::is_some) {
+            let min = match last {
+                Some((lr, lc)) if lr == r => lc + 1,
+                _ => 0,
+            };
+            col = col_left
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.is_some_and(|x| x <= b.0 + 3.0))
+                .map(|(k, _)| k)
+                .next_back()
+                .unwrap_or(col)
+                .max(min);
+        }
+        if col >= ncols {
+            continue;
+        }
+        last = Some((r, col));
+        placed.push((r, col, single, b, gs));
     }
     // Geometry checks: within a row, cells left to right; rows top to bottom.
     let mut checks = 0usize;
     let mut bad = 0usize;
-    for w in boxes.windows(2) {
-        let ((r0, c0), a) = w[0];
-        let ((r1, c1), b) = w[1];
+    for w in placed.windows(2) {
+        let (r0, c0, _, a, _) = w[0];
+        let (r1, c1, _, b, _) = w[1];
         if r0 == r1 && c1 > c0 {
             checks += 1;
             if b.0 < a.0 - 1.0 {
@@ -544,7 +621,7 @@ fn build_tagged(
         }
     }
     let mut row_tops: Vec<(u32, f32)> = Vec::new();
-    for &((r, _), b) in &boxes {
+    for &(r, _, _, b, _) in &placed {
         match row_tops.last_mut() {
             Some((lr, top)) if *lr == r => *top = top.min(b.1),
             _ => row_tops.push((r, b.1)),
@@ -559,41 +636,37 @@ fn build_tagged(
     if checks > 0 && bad * 5 > checks {
         return None;
     }
-    // Column edges on this page: left edge of each column's ink.
-    let mut col_x0 = vec![f32::MAX; ncols + 1];
-    for &((_, c), b) in &boxes {
-        if let Some(x) = col_x0.get_mut(c as usize) {
-            *x = x.min(b.0);
-        }
+    // Right edge of a column's text: where the next column's ink starts.
+    let mut ink_left = vec![f32::MAX; ncols + 1];
+    for &(_, c, _, b, _) in &placed {
+        ink_left[c] = ink_left[c].min(b.0);
     }
     let right_of = |c: usize, own: f32| -> f32 {
-        col_x0[c + 1..]
+        ink_left[c + 1..]
             .iter()
             .copied()
             .find(|&x| x < f32::MAX)
             .map_or(own, |x| x - 2.0)
     };
     let mut rows: Vec<PRow> = Vec::new();
-    let mut cur_row = u32::MAX;
-    for ((r, c), gs) in cells {
-        if *r != cur_row {
-            cur_row = *r;
+    for &(r, c, single, b, gs) in &placed {
+        if rows.last().is_none_or(|x| x.tag_row != Some(r)) {
+            let n = if single { 1 } else { ncols };
             rows.push(PRow {
-                cells: (0..ncols)
+                cells: (0..n)
                     .map(|k| PCell {
-                        region: (*r as usize) * ncols + k,
+                        region: (r as usize) * ncols + k,
                         first_row: true,
                         ..PCell::default()
                     })
                     .collect(),
-                top: f32::MAX,
+                top: b.1,
                 page,
-                tag_row: Some(*r),
-                header: meta.header_rows.contains(r),
+                tag_row: Some(r),
+                header: meta.header_rows.contains(&r),
             });
         }
         let Some(row) = rows.last_mut() else { continue };
-        let b = bbox(gs);
         row.top = row.top.min(b.1);
         let lines = group_lines(gs.clone());
         let tl: Vec<TextLine> = lines
@@ -605,9 +678,16 @@ fn build_tagged(
                 space_after: l.space_after(),
             })
             .collect();
-        let right = right_of(*c as usize, b.2);
-        if let Some(cell) = row.cells.get_mut(*c as usize) {
-            cell.text = join_lines(&tl, right, "\n");
+        let right = if single { b.2 } else { right_of(c, b.2) };
+        let k = if row.cells.len() == 1 { 0 } else { c };
+        if let Some(cell) = row.cells.get_mut(k) {
+            let t = join_lines(&tl, right, "\n");
+            if cell.text.is_empty() {
+                cell.text = t;
+            } else {
+                cell.text.push('\n');
+                cell.text.push_str(&t);
+            }
         }
     }
     // Cells spanning rows: fill the text down, marked as merged.
@@ -617,7 +697,7 @@ fn build_tagged(
         }
         let Some(text) = rows
             .iter()
-            .find(|x| x.tag_row == Some(r))
+            .find(|x| x.tag_row == Some(r) && x.cells.len() == ncols)
             .and_then(|x| x.cells.get(c as usize))
             .map(|x| x.text.clone())
         else {
@@ -625,7 +705,7 @@ fn build_tagged(
         };
         for row in rows.iter_mut() {
             if let Some(tr) = row.tag_row {
-                if tr > r && tr < r + rs {
+                if tr > r && tr < r + rs && row.cells.len() == ncols {
                     if let Some(cell) = row.cells.get_mut(c as usize) {
                         if cell.text.is_empty() {
                             cell.text = text.clone();
@@ -636,16 +716,6 @@ fn build_tagged(
             }
         }
     }
-    for row in rows.iter_mut() {
-        if row.top == f32::MAX {
-            row.top = 0.0;
-        }
-    }
-    let all: Vec<&(f32, f32, f32, f32)> = boxes.iter().map(|(_, b)| b).collect();
-    let top = all.iter().map(|b| b.1).fold(f32::MAX, f32::min);
-    let bottom = all.iter().map(|b| b.3).fold(f32::MIN, f32::max);
-    let x0 = all.iter().map(|b| b.0).fold(f32::MAX, f32::min);
-    let x1 = all.iter().map(|b| b.2).fold(f32::MIN, f32::max);
     Some(PTable {
         rows,
         ncols,

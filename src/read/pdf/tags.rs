@@ -40,6 +40,11 @@ pub struct TagTable {
     pub header_rows: HashSet<u32>,
     /// Cells spanning more than one row or column: (row, col) -> (rowspan, colspan).
     pub spans: HashMap<(u32, u32), (u32, u32)>,
+    /// Rows whose cell elements cover fewer grid columns than the table has (producers that
+    /// leave empty cells out): their columns are placed by geometry.
+    pub short_rows: HashSet<u32>,
+    /// Rows made of a single cell element (a full-width section row).
+    pub single_rows: HashSet<u32>,
 }
 
 /// What the structure tree says about the document's marked content.
@@ -246,12 +251,20 @@ impl<'a> Walker<'a> {
         // Grid occupancy from row spans: (row, col) taken by a cell above.
         let mut taken: HashSet<(u32, u32)> = HashSet::new();
         let mut assigned: Vec<(u32, u32, CellRef)> = Vec::new();
+        let mut widths: Vec<u32> = Vec::new();
         for (r, (head, row, rpage)) in rows.into_iter().enumerate() {
             let r = r as u32;
             let rpage = self.page_of(&row, rpage);
             let cells = self.struct_kids(&row);
             let mut col = 0u32;
             let mut all_th = !cells.is_empty();
+            let nelems = cells
+                .iter()
+                .filter(|(s, _)| s == b"TD" || s == b"TH")
+                .count();
+            if nelems == 1 {
+                table.single_rows.insert(r);
+            }
             for (s, cell) in cells {
                 if s != b"TD" && s != b"TH" {
                     continue;
@@ -285,11 +298,20 @@ impl<'a> Walker<'a> {
             if head || all_th {
                 table.header_rows.insert(r);
             }
+            while taken.contains(&(r, col)) {
+                col += 1;
+            }
+            widths.push(col);
             table.nrows = r + 1;
         }
         table.ncols = table
             .ncols
             .max(taken.iter().map(|&(_, c)| c + 1).max().unwrap_or(0));
+        for (r, w) in widths.into_iter().enumerate() {
+            if w < table.ncols && !table.single_rows.contains(&(r as u32)) {
+                table.short_rows.insert(r as u32);
+            }
+        }
         self.tags.tables.push(table);
         for (p, m, c) in assigned {
             self.tags.cells.entry(p).or_default().entry(m).or_insert(c);
