@@ -245,6 +245,13 @@ enum Item {
     Text(PBlock, u32),
 }
 
+fn item_bottom(i: &Item) -> f32 {
+    match i {
+        Item::Table(t) => t.bottom,
+        Item::Text(b, _) => b.bottom,
+    }
+}
+
 fn item_top(i: &Item) -> f32 {
     match i {
         Item::Table(t) => t.top,
@@ -277,6 +284,8 @@ struct Assembler<'t> {
     alnum: usize,
     garbled: Vec<u32>,
     garbled_ink: usize,
+    bottoms: HashMap<(i32, i32), f32>,
+    last_size: Option<(i32, i32)>,
 }
 
 impl<'t> Assembler<'t> {
@@ -295,6 +304,8 @@ impl<'t> Assembler<'t> {
             alnum: 0,
             garbled: Vec::new(),
             garbled_ink: 0,
+            bottoms: HashMap::new(),
+            last_size: None,
         }
     }
 
@@ -392,7 +403,10 @@ impl<'t> Assembler<'t> {
         self.finished += 1;
         let furniture = &self.furniture;
         pages::remove_furniture(&mut p.lines, p.height, &|k| furniture.repeated(i, k));
-        let (bl_tables, rest) = borderless::find(p.lines, p.number);
+        // Right edge of the text area, taking the margins as equal on both sides.
+        let left = p.lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+        let text_right = (left < p.width / 2.0).then(|| p.width - left);
+        let (bl_tables, rest) = borderless::find(p.lines, p.number, text_right);
         let mut items: Vec<Item> = p
             .tables
             .into_iter()
@@ -413,7 +427,24 @@ impl<'t> Assembler<'t> {
             out.push(Item::Text(b, p.number));
         }
         out.extend(tables);
+        // How low content goes on the pages so far: a table that stops well above that did not
+        // run out of room, so its last row was not split by the page break.
+        // (Pages of another size, such as a landscape section, have their own.)
+        let bottom = out.iter().map(item_bottom).fold(0.0, f32::max);
+        let size_key = (p.width.round() as i32, p.height.round() as i32);
+        let b = self.bottoms.entry(size_key).or_insert(0.0);
+        *b = b.max(bottom);
         self.stitch(out);
+        self.last_size = Some(size_key);
+    }
+
+    /// The most common glyph size so far.
+    fn body_size(&self) -> f32 {
+        self.sizes
+            .iter()
+            .max_by_key(|&(&s, &n)| (n, -s))
+            .map(|(&s, _)| s as f32 / 2.0)
+            .unwrap_or(10.0)
     }
 
     /// Append a page's items to the document, joining tables and paragraphs continued from the
@@ -439,10 +470,17 @@ impl<'t> Assembler<'t> {
             }
             if first {
                 first = false;
+                let room = 3.0 * self.body_size();
+                let body_bottom = self
+                    .last_size
+                    .and_then(|k| self.bottoms.get(&k))
+                    .copied()
+                    .unwrap_or(0.0);
                 if let (Some(Item::Table(prev)), Item::Table(next)) = (self.flat.last_mut(), &it) {
                     if prev.tag.is_none() && ptable::continues(prev, next) {
+                        let full = prev.bottom >= body_bottom - room;
                         if let Item::Table(next) = it {
-                            ptable::stitch(prev, next);
+                            ptable::stitch(prev, next, full);
                         }
                         continue;
                     }

@@ -103,7 +103,9 @@ pub fn continues(prev: &PTable, next: &PTable) -> bool {
 
 /// Append `next` to `prev`: repeated header rows stay as rows; a row split by the page break is
 /// joined to the last row; vertically merged cells running over the break are filled down.
-pub fn stitch(prev: &mut PTable, mut next: PTable) {
+/// `prev_full`: `prev` runs down to the bottom of the page's text area (else its last row
+/// ended before the break and cannot have been split by it).
+pub fn stitch(prev: &mut PTable, mut next: PTable, prev_full: bool) {
     let heads: Vec<Vec<String>> = prev.rows.iter().take(2).map(row_texts).collect();
     // Leading rows of `next` that repeat the header.
     let mut k = 0;
@@ -148,8 +150,11 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                         !c.text.trim().is_empty() && !fill_regions.iter().any(|f| f.1 == c.region)
                     })
                     .collect();
-                let split = !non_empty.is_empty()
-                    && ((first_col_is_anchor && cand.cells[0].text.trim().is_empty())
+                let split = prev_full
+                    && !non_empty.is_empty()
+                    && ((first_col_is_anchor
+                        && cand.cells[0].text.trim().is_empty()
+                        && !last.cells[0].text.trim().is_empty())
                         || non_empty.iter().filter(|c| starts_lower(&c.text)).count() * 2
                             > non_empty.len());
                 // Apply fill-down to every row of the region in `next`.
@@ -333,7 +338,7 @@ mod tests {
             ],
         );
         assert!(continues(&a, &b));
-        stitch(&mut a, b);
+        stitch(&mut a, b, true);
         let texts: Vec<Vec<&str>> = a
             .rows
             .iter()
@@ -359,7 +364,7 @@ mod tests {
     fn a_new_row_after_the_break_stays_a_row() {
         let mut a = t(1, &[&["Action", "Lead"], &["Do this", "HHAS"]]);
         let b = t(2, &[&["Do that", "PCT"]]);
-        stitch(&mut a, b);
+        stitch(&mut a, b, true);
         assert_eq!(a.rows.len(), 3);
     }
 }
