@@ -22,6 +22,23 @@ fn main() {
         pd.fills.len(),
         pd.dots.len()
     );
+    if std::env::var_os("SEGS").is_some() {
+        for s in &pd.segs {
+            println!(
+                "seg {} pos={:.1} {:.1}-{:.1}",
+                if s.horizontal { "H" } else { "V" },
+                s.pos,
+                s.a,
+                s.b
+            );
+        }
+        for f in &pd.fills {
+            println!(
+                "fill {:.1},{:.1}-{:.1},{:.1} light={:.2}",
+                f.rect.x0, f.rect.y0, f.rect.x1, f.rect.y1, f.light
+            );
+        }
+    }
     for l in carers_extract::read::pdf::lines::group_lines(pd.glyphs.clone()).iter() {
         let mcids: std::collections::BTreeSet<u32> = l.glyphs.iter().map(|g| g.mcid).collect();
         println!(

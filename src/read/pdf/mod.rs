@@ -15,6 +15,7 @@
 //! [`read_with_notes`]'s notes, the others are kept. A time budget (`limits.timeout_secs`) and a
 //! page limit apply.
 
+pub mod banded;
 pub mod blocks;
 pub mod borderless;
 pub mod glyphs;
@@ -76,9 +77,14 @@ pub fn read_with_notes(bytes: &[u8], opts: &Options) -> Result<(Document, Vec<St
         )));
     }
     let t_load = start.elapsed();
-    let tags = catch_unwind(AssertUnwindSafe(|| tags::read(&pdf)))
-        .ok()
-        .flatten();
+    // CARERS_PDF_NO_TAGS=1 ignores the structure tree (to measure the geometric analysis).
+    let tags = if std::env::var_os("CARERS_PDF_NO_TAGS").is_some() {
+        None
+    } else {
+        catch_unwind(AssertUnwindSafe(|| tags::read(&pdf)))
+            .ok()
+            .flatten()
+    };
     let t_tags = start.elapsed();
     let mut asm = Assembler::new(npages, tags.as_ref());
     let mut fonts = interp::Fonts::new();
@@ -384,6 +390,8 @@ impl<'t> Assembler<'t> {
                 .map(|(gr, gs)| ruled::build(gr, gs, number))
                 .filter(|t| !t.rows.is_empty()),
         );
+        let (banded, free) = banded::find(&segs, free, number);
+        tables.extend(banded);
         Prepared {
             number,
             width,
