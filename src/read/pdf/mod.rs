@@ -352,6 +352,7 @@ impl<'t> Assembler<'t> {
             glyphs,
             segs,
             dots,
+            fills,
             ..
         } = p;
         // Artifacts (running headers, repeated table headers) are dropped in tagged documents,
@@ -371,6 +372,15 @@ impl<'t> Assembler<'t> {
             Some(t) => tagged_tables(t, number, glyphs),
             None => (Vec::new(), glyphs),
         };
+        // The edges of filled boxes are rules too: tables drawn as shaded cells without lines
+        // (PowerPoint, designed documents) get their grid from them.
+        let mut segs = segs;
+        for f in &fills {
+            let r = f.rect;
+            if r.w() > 8.0 && r.h() > 8.0 && r.w() < 0.95 * width.max(1.0) * 2.0 {
+                segs.extend(fill_edges(r));
+            }
+        }
         let grids = ruled::find_grids(&segs, height);
         let mut inside: Vec<Vec<Glyph>> = vec![Vec::new(); grids.len()];
         let mut free = Vec::new();
@@ -526,6 +536,23 @@ impl<'t> Assembler<'t> {
             .unwrap_or(10.0);
         (to_document(self.flat, body), self.notes)
     }
+}
+
+/// The four edges of a filled box, as rules.
+fn fill_edges(r: glyphs::Rect) -> [glyphs::Seg; 4] {
+    let h = |pos: f32| glyphs::Seg {
+        horizontal: true,
+        pos,
+        a: r.x0,
+        b: r.x1,
+    };
+    let v = |pos: f32| glyphs::Seg {
+        horizontal: false,
+        pos,
+        a: r.y0,
+        b: r.y1,
+    };
+    [h(r.y0), h(r.y1), v(r.x0), v(r.x1)]
 }
 
 /// Take the glyphs of tagged table cells out of a page and build the tables' parts on it, when
