@@ -152,6 +152,9 @@ pub fn map_char(c: char, out: &mut Vec<char>) {
         c if ('\u{FB00}'..='\u{FB06}').contains(&c) || ('\u{2000}'..='\u{200A}').contains(&c) => {
             out.extend(std::iter::once(c).nfkc())
         }
+        // Other private-use characters are symbol-font glyphs (Wingdings diamonds, arrows,
+        // icon fonts): in running text they are bullets.
+        '\u{E000}'..='\u{F8FF}' => out.push('•'),
         c => out.push(c),
     }
 }
