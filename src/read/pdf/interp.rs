@@ -126,7 +126,7 @@ struct FontEntry<'a> {
     scale: f64,
     bold: bool,
     /// code -> (characters, horizontal advance, vertical advance) in 1/1000 text space units.
-    codes: HashMap<u32, (Box<[char]>, f32, f32)>,
+    codes: rustc_hash::FxHashMap<u32, (Box<[char]>, f32, f32)>,
 }
 
 /// Fonts of one document, shared by all its pages (per thread: fonts are not `Send`).
@@ -184,7 +184,7 @@ impl<'a> Fonts<'a> {
             horizontal,
             scale,
             bold: is_bold(dict),
-            codes: HashMap::new(),
+            codes: Default::default(),
         };
         self.entries.push(entry);
         let i = self.entries.len() - 1;
@@ -1329,8 +1329,8 @@ fn upright_runs(others: Vec<(u8, Glyph)>) -> Vec<Glyph> {
 /// Drop glyphs drawn twice at the same place (fake bold by overprinting, shadows, content
 /// drawn again under another clip).
 fn dedupe(glyphs: &mut Vec<Glyph>) {
-    let mut seen: std::collections::HashSet<(char, i32, i32)> =
-        std::collections::HashSet::with_capacity(glyphs.len());
+    let mut seen: rustc_hash::FxHashSet<(char, i32, i32)> = Default::default();
+    seen.reserve(glyphs.len());
     glyphs.retain(|g| {
         if g.ch == ' ' {
             return true;

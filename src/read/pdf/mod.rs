@@ -251,6 +251,16 @@ enum Item {
     Text(PBlock, u32),
 }
 
+/// The most common glyph size (from counts by half points); 10 when there are none.
+fn body_size(sizes: &[usize]) -> f32 {
+    sizes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .max_by_key(|&(s, &n)| (n, std::cmp::Reverse(s)))
+        .map_or(10.0, |(s, _)| s as f32 / 2.0)
+}
+
 fn item_bottom(i: &Item) -> f32 {
     match i {
         Item::Table(t) => t.bottom,
@@ -281,7 +291,8 @@ struct Assembler<'t> {
     furniture: pages::Furniture,
     pending: VecDeque<Prepared>,
     flat: Vec<Item>,
-    sizes: HashMap<i32, usize>,
+    /// Glyph counts by size in half points.
+    sizes: Vec<usize>,
     notes: Vec<String>,
     any_text: bool,
     image_pages: Vec<u32>,
@@ -301,7 +312,7 @@ impl<'t> Assembler<'t> {
             furniture: pages::Furniture::new(npages),
             pending: VecDeque::new(),
             flat: Vec::new(),
-            sizes: HashMap::new(),
+            sizes: vec![0; 2001],
             notes: Vec::new(),
             any_text: false,
             image_pages: Vec::new(),
@@ -317,8 +328,15 @@ impl<'t> Assembler<'t> {
 
     fn push(&mut self, p: PageData) {
         let ink = p.glyphs.iter().filter(|g| !g.is_space()).count();
+        // Leader and rule characters (dot leaders in a contents page) are neither.
+        let leaders = p
+            .glyphs
+            .iter()
+            .filter(|g| matches!(g.ch, '.' | '_' | '-' | '–' | '—' | '·' | '…' | '=' | '*'))
+            .count();
         let alnum = p.glyphs.iter().filter(|g| g.ch.is_alphanumeric()).count();
-        let text = ink > 0;
+        let ink = ink - leaders;
+        let text = ink + leaders > 0;
         self.any_text |= text;
         self.ink += ink;
         self.alnum += alnum;
@@ -332,7 +350,8 @@ impl<'t> Assembler<'t> {
             self.image_pages.push(p.number);
         }
         for g in &p.glyphs {
-            *self.sizes.entry((g.size * 2.0).round() as i32).or_default() += 1;
+            let k = ((g.size * 2.0).round() as usize).min(self.sizes.len() - 1);
+            self.sizes[k] += 1;
         }
         let prepared = self.prepare(p);
         self.furniture
@@ -458,11 +477,7 @@ impl<'t> Assembler<'t> {
 
     /// The most common glyph size so far.
     fn body_size(&self) -> f32 {
-        self.sizes
-            .iter()
-            .max_by_key(|&(&s, &n)| (n, -s))
-            .map(|(&s, _)| s as f32 / 2.0)
-            .unwrap_or(10.0)
+        body_size(&self.sizes)
     }
 
     /// Append a page's items to the document, joining tables and paragraphs continued from the
@@ -528,12 +543,7 @@ impl<'t> Assembler<'t> {
         while !self.pending.is_empty() {
             self.finish_page();
         }
-        let body = self
-            .sizes
-            .iter()
-            .max_by_key(|&(&s, &n)| (n, -s))
-            .map(|(&s, _)| s as f32 / 2.0)
-            .unwrap_or(10.0);
+        let body = body_size(&self.sizes);
         (to_document(self.flat, body), self.notes)
     }
 }
@@ -817,7 +827,7 @@ fn to_document(flat: Vec<Item>, body: f32) -> Document {
     heading_sizes.sort_unstable_by(|a, b| b.cmp(a));
     heading_sizes.dedup();
 
-    let mut blocks_out = Vec::new();
+    let mut blocks_out = Vec::with_capacity(flat.len());
     let mut title = None;
     let mut ntables = 0u32;
     let mut npara = 0u32;
@@ -832,7 +842,7 @@ fn to_document(flat: Vec<Item>, body: f32) -> Document {
                     ..Source::default()
                 };
                 blocks_out.push(Block {
-                    kind: BlockKind::Table(ptable::to_table(&t, ntables)),
+                    kind: BlockKind::Table(ptable::to_table(t, ntables)),
                     source,
                 });
             }

@@ -113,11 +113,13 @@ pub fn stitch(prev: &mut PTable, mut next: PTable, prev_full: bool) {
         k += 1;
     }
     let ncols = prev.ncols;
-    // Does the first column anchor rows (row numbers)? Judged on the data rows of both parts.
+    // Does the first column anchor rows (row numbers)? Judged on the data rows of both parts
+    // (the last 60 of a long table: stitching stays linear in the number of pages).
+    let recent = prev.rows.len().saturating_sub(60).max(1);
     let data: Vec<&PRow> = prev
         .rows
         .iter()
-        .skip(1)
+        .skip(recent)
         .chain(next.rows.iter().skip(k + 1))
         .filter(|r| r.cells.len() == ncols)
         .collect();
@@ -249,17 +251,18 @@ pub fn stitch_tagged(prev: &mut PTable, next: PTable) {
 }
 
 /// Convert a (stitched) table to the document model.
-pub fn to_table(t: &PTable, index: u32) -> Table {
+pub fn to_table(t: PTable, index: u32) -> Table {
+    let wrapped_lines = t.wrapped_lines;
     let rows = t
         .rows
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, r)| Row {
             cells: r
                 .cells
-                .iter()
+                .into_iter()
                 .map(|c| Cell {
-                    text: c.text.clone(),
+                    text: c.text,
                     merged: c.merged,
                     source: None,
                 })
@@ -277,7 +280,7 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
         .collect();
     Table {
         rows,
-        wrapped_lines: t.wrapped_lines,
+        wrapped_lines,
     }
 }
 
