@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use hayro_font::hayro_cmap::BfString;
+use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
 use hayro_font::{
     CMapResolverFn, Font, FontCache, FontGlyph, FontQuery, FontResolverFn, StandardFont,
 };
@@ -117,6 +117,8 @@ pub struct RawPage {
     pub height: f32,
     /// The operator budget ran out.
     pub truncated: bool,
+    /// The page has content that could not be decoded (a damaged stream).
+    pub damaged: bool,
 }
 
 struct FontEntry<'a> {
@@ -127,6 +129,86 @@ struct FontEntry<'a> {
     bold: bool,
     /// code -> (characters, horizontal advance, vertical advance) in 1/1000 text space units.
     codes: rustc_hash::FxHashMap<u32, (Box<[char]>, f32, f32)>,
+    /// Composite fonts without a ToUnicode map: how to still find the characters.
+    cjk: Option<CjkText>,
+}
+
+/// Characters of a composite (CID) font that has no ToUnicode map: the encoding's codes are
+/// Unicode themselves (`Uni...-UCS2-H`, `Uni...-UTF16-H`), or they are CIDs of a standard
+/// character collection (Adobe-Japan1, -GB1, -CNS1, -Korea1) with a CID -> Unicode table.
+struct CjkText {
+    /// The codes are UTF-16.
+    unicode_codes: bool,
+    /// The encoding, to turn codes into CIDs (identity when `None`).
+    encoding: Option<CMap>,
+    /// CID -> Unicode.
+    ucs2: Option<CMap>,
+}
+
+impl CjkText {
+    fn new(dict: &Dict<'_>) -> Option<CjkText> {
+        if dict.get::<Name<'_>>(b"Subtype").as_deref() != Some(&b"Type0"[..])
+            || dict.contains_key(b"ToUnicode")
+        {
+            return None;
+        }
+        let enc = dict.get::<Name<'_>>(b"Encoding")?;
+        let name = enc.as_ref().to_vec();
+        let unicode_codes = name.starts_with(b"Uni")
+            && (name.windows(4).any(|w| w == b"UCS2") || name.windows(5).any(|w| w == b"UTF16"));
+        let load = |n: CMapName<'_>| {
+            hayro_cmap::load_embedded(n).and_then(|d| CMap::parse(d, hayro_cmap::load_embedded))
+        };
+        let encoding = if name.starts_with(b"Identity") {
+            None
+        } else {
+            load(CMapName::from_bytes(&name))
+        };
+        let family = dict
+            .get::<Array<'_>>(b"DescendantFonts")
+            .and_then(|a| a.iter::<Dict<'_>>().next())
+            .and_then(|d| d.get::<Dict<'_>>(b"CIDSystemInfo"))
+            .map(|ci| {
+                let s = |k: &[u8]| {
+                    ci.get::<hayro_syntax::object::String<'_>>(k)
+                        .map(|v| v.as_bytes().to_vec())
+                        .unwrap_or_default()
+                };
+                CidFamily::from_registry_ordering(&s(b"Registry"), &s(b"Ordering"))
+            })
+            .or_else(|| {
+                encoding
+                    .as_ref()
+                    .and_then(|e| e.metadata().character_collection.clone())
+                    .map(|c| c.family)
+            });
+        let ucs2 = family.and_then(|f| f.ucs2_cmap()).and_then(load);
+        (unicode_codes || ucs2.is_some()).then_some(CjkText {
+            unicode_codes,
+            encoding,
+            ucs2,
+        })
+    }
+
+    fn chars(&self, code: u32, len: usize) -> Option<Box<[char]>> {
+        if self.unicode_codes {
+            let units: Vec<u16> = if len >= 4 {
+                vec![(code >> 16) as u16, code as u16]
+            } else {
+                vec![code as u16]
+            };
+            let s: String = char::decode_utf16(units).filter_map(Result::ok).collect();
+            return (!s.is_empty()).then(|| s.chars().collect());
+        }
+        let cid = match &self.encoding {
+            Some(e) => e.lookup_cid_code(code, len as u8)?,
+            None => code,
+        };
+        match self.ucs2.as_ref()?.lookup_bf_string(cid)? {
+            BfString::Char(c) => Some(Box::new([c])),
+            BfString::String(s) => Some(s.chars().collect()),
+        }
+    }
 }
 
 /// Fonts of one document, shared by all its pages (per thread: fonts are not `Send`).
@@ -151,7 +233,7 @@ impl<'a> Fonts<'a> {
             FontQuery::Standard(s) => Some(s.get_font_data()),
             FontQuery::Fallback(f) => Some(f.pick_standard_font().get_font_data()),
         });
-        let cmap_resolver: CMapResolverFn = std::sync::Arc::new(|_| None);
+        let cmap_resolver: CMapResolverFn = std::sync::Arc::new(hayro_cmap::load_embedded);
         Fonts {
             cache: FontCache::new(),
             font_resolver,
@@ -185,6 +267,7 @@ impl<'a> Fonts<'a> {
             scale,
             bold: is_bold(dict),
             codes: Default::default(),
+            cjk: CjkText::new(dict),
         };
         self.entries.push(entry);
         let i = self.entries.len() - 1;
@@ -582,10 +665,19 @@ impl<'f, 'a> Interp<'f, 'a> {
             i += len;
             let (chars, adv_x, adv_y) = {
                 let font = &entry.font;
+                let cjk = &entry.cjk;
                 entry
                     .codes
                     .entry(code)
-                    .or_insert_with(|| code_info(font.as_ref(), code))
+                    .or_insert_with(|| {
+                        let mut info = code_info(font.as_ref(), code);
+                        if info.0.first() == Some(&'\u{FFFD}') {
+                            if let Some(c) = cjk.as_ref().and_then(|c| c.chars(code, len)) {
+                                info.0 = c;
+                            }
+                        }
+                        info
+                    })
                     .clone()
             };
             let horizontal = entry.horizontal;
@@ -1113,28 +1205,41 @@ pub fn interpret<'a>(
     };
     // The page box is the first clip.
     it.gs.clip = Some([0.0, 0.0, w as f32, h as f32]);
-    if let Some(data) = page_content(page) {
+    let (data, damaged) = page_content(page);
+    it.out.damaged = damaged;
+    if let Some(data) = data {
         it.run(&data, page.resources());
     }
     let timed_out = it.timed_out;
     (it.out, timed_out)
 }
 
-/// The page's decoded content (not cached by the page, so memory does not grow with pages).
-fn page_content(page: &Page<'_>) -> Option<Vec<u8>> {
+/// The page's decoded content (not cached by the page, so memory does not grow with pages), and
+/// whether some of it could not be decoded.
+fn page_content(page: &Page<'_>) -> (Option<Vec<u8>>, bool) {
     let d = page.raw();
     if let Some(s) = d.get::<Stream<'_>>(b"Contents") {
-        return s.decoded().ok().map(|c| c.into_owned());
+        return match s.decoded() {
+            Ok(c) => (Some(c.into_owned()), false),
+            Err(_) => (None, true),
+        };
     }
-    let a = d.get::<Array<'_>>(b"Contents")?;
+    let Some(a) = d.get::<Array<'_>>(b"Contents") else {
+        // Contents that are there but are not a stream (a broken reference) are damage.
+        return (None, d.contains_key(b"Contents"));
+    };
     let mut out = Vec::new();
+    let mut damaged = false;
     for s in a.iter::<Stream<'_>>() {
-        if let Ok(c) = s.decoded() {
-            out.extend_from_slice(&c);
-            out.push(b'\n');
+        match s.decoded() {
+            Ok(c) => {
+                out.extend_from_slice(&c);
+                out.push(b'\n');
+            }
+            Err(_) => damaged = true,
         }
     }
-    Some(out)
+    (Some(out), damaged)
 }
 
 /// Turn a raw page upright: the direction most of its text runs in becomes left-to-right.

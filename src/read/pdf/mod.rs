@@ -103,6 +103,9 @@ pub fn read_with_notes(bytes: &[u8], opts: &Options) -> Result<(Document, Vec<St
         match r {
             Ok((_, true)) => return Err(budget()),
             Ok((raw, false)) => {
+                if raw.damaged {
+                    failed.push(number);
+                }
                 if raw.truncated {
                     asm.notes.push(format!(
                         "page {number} draws too much to read in full; only its first part was read"
