@@ -140,6 +140,22 @@ pub fn glyph_text(glyphs: &[Glyph]) -> String {
         last_x1 = Some(g.x1);
     }
     if !s.is_ascii() {
+        // A soft hyphen that is drawn inside a line is a visible hyphen (some producers map
+        // the hyphen glyph to U+00AD); only at the end of a line is it a hyphenation break.
+        if s.contains('\u{AD}') {
+            let t = s.trim_end();
+            let keep = t.len();
+            s = t
+                .char_indices()
+                .map(|(i, c)| {
+                    if c == '\u{AD}' && i + c.len_utf8() < keep {
+                        '-'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+        }
         s = s.nfkc().collect();
     }
     if s.contains("  ") || s.starts_with(' ') || s.ends_with(' ') {
@@ -326,5 +342,11 @@ mod tests {
             "fine"
         );
         assert_eq!(glyph_text(&[g('a', 0.0), g('b', 12.0)]), "a b");
+        // A drawn soft hyphen inside a line is a hyphen; at the end it stays a break.
+        assert_eq!(
+            glyph_text(&[g('e', 0.0), g('\u{AD}', 5.0), g('c', 10.0)]),
+            "e-c"
+        );
+        assert_eq!(glyph_text(&[g('e', 0.0), g('\u{AD}', 5.0)]), "e\u{AD}");
     }
 }
