@@ -133,6 +133,58 @@ def bomb(kind, expanded):
     return b.getvalue()
 
 
+def odt(content_body, compress=zipfile.ZIP_DEFLATED, prolog="", manifest_extra=""):
+    """A minimal OpenDocument text: the mimetype entry first and stored, then content.xml."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        m = zipfile.ZipInfo("mimetype", date_time=(1980, 1, 1, 0, 0, 0))
+        m.compress_type = zipfile.ZIP_STORED
+        z.writestr(m, "application/vnd.oasis.opendocument.text")
+        z.writestr(zi("META-INF/manifest.xml"), '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">' + manifest_extra + "</manifest:file-entry></manifest:manifest>")
+        info = zi("content.xml")
+        info.compress_type = compress
+        z.writestr(info, (prolog or '<?xml version="1.0" encoding="UTF-8"?>\n') + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>' + content_body + "</office:text></office:body></office:document-content>")
+    return b.getvalue()
+
+
+def odt_table(rows):
+    cell = lambda t: f"<table:table-cell><text:p>{t}</text:p></table:table-cell>"
+    return "<table:table>" + "".join("<table:table-row>" + "".join(cell(c) for c in r) + "</table:table-row>" for r in rows) + "</table:table>"
+
+
+def odt_bomb(expanded):
+    """An ODT whose content.xml inflates to `expanded` bytes (spaces inside the body)."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        m = zipfile.ZipInfo("mimetype", date_time=(1980, 1, 1, 0, 0, 0))
+        m.compress_type = zipfile.ZIP_STORED
+        z.writestr(m, "application/vnd.oasis.opendocument.text")
+        with z.open(zi("content.xml"), "w", force_zip64=True) as f:
+            f.write(b"<office:document-content><office:body><office:text><text:p>")
+            chunk = b" " * (1 << 20)
+            for _ in range(expanded >> 20):
+                f.write(chunk)
+            f.write(b"</text:p></office:text></office:body></office:document-content>")
+    return b.getvalue()
+
+
+def rtf_table(rows):
+    out = ["{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Arial;}}\n"]
+    for r in rows:
+        out.append("\\trowd" + "".join(f"\\cellx{2000 * (i + 1)}" for i in range(len(r))) + "\n")
+        out.append("\\pard\\intbl " + "".join(f"{c}\\cell " for c in r) + "\\row\n")
+    out.append("\\pard\\par}")
+    return "".join(out).encode("cp1252")
+
+
+def word_fib_at(doc):
+    """Offset of the WordDocument stream's FIB in a .doc file (it starts on a sector)."""
+    for i in range(512, len(doc) - 4, 512):
+        if doc[i:i + 2] == b"\xec\xa5" and int.from_bytes(doc[i + 2:i + 4], "little") >= 0xC1:
+            return i
+    raise SystemExit("no Word FIB found in plan.doc")
+
+
 def main():
     os.makedirs(HERE, exist_ok=True)
     # Empty and random bytes under every extension.
@@ -191,6 +243,50 @@ def main():
     put("invalid-utf8.txt", plan_tab.encode().replace(b"centre", b"cen\xff\xfetre\xc3"))
     put("utf16le-no-bom.txt", plan_tab.encode("utf-16-le"))
     put("utf16be-no-bom.txt", plan_tab.encode("utf-16-be"))
+    # ODT, RTF, CSV, DOC (issue 15); their own random stream, so the files above stay the same.
+    rng15 = random.Random(15)
+    for ext in ["odt", "rtf", "doc", "csv"]:
+        put(f"random.{ext}", bytes(rng15.getrandbits(8) for _ in range(4096)))
+    plan_rows = [["Action", "Lead", "By when"], ["Fund a carers centre", "ICB", "March 2026"], ["Train staff", "Council", "April 2027"]]
+    good_odt = odt(odt_table(plan_rows))
+    put("good.odt", good_odt)
+    put("truncated.odt", good_odt[: len(good_odt) // 2])
+    put("odt-named.docx", good_odt)
+    good_rtf = rtf_table(plan_rows)
+    put("good.rtf", good_rtf)
+    put("truncated.rtf", good_rtf[: len(good_rtf) // 2])
+    put("rtf-named.doc", good_rtf)
+    good_csv = "\r\n".join(",".join(f'"{c}"' if "," in c else c for c in r) for r in plan_rows).encode() + b"\r\n"
+    put("good.csv", good_csv)
+    put("truncated.csv", good_csv[: len(good_csv) // 2])
+    put("csv-unclosed-quote.csv", b'Action,Lead,By when\r\n"Fund a carers centre,ICB,March 2026\r\nTrain staff,Council,April 2027\r\n')
+    put("csv-wide.csv", b"Action,Lead,By when" + b"," * 50000 + b"\nFund,ICB,2026\n")
+    # A real .doc (made by LibreOffice, see fixtures/office/convert_fixtures.py), damaged.
+    good_doc = open(os.path.join(HERE, "..", "office", "plan.doc"), "rb").read()
+    put("truncated.doc", good_doc[: len(good_doc) // 2])
+    put("doc-named.docx", good_doc)
+    put("doc-named.xls", good_doc)
+    fib = word_fib_at(good_doc)
+    enc = bytearray(good_doc)
+    enc[fib + 0x0B] |= 0x01  # fEncrypted
+    put("encrypted.doc", bytes(enc))
+    fast = bytearray(good_doc)
+    fast[fib + 0x0A] |= 0x04  # fComplex: fast-saved
+    put("fast-saved.doc", bytes(fast))
+    bad_pieces = bytearray(good_doc)
+    bad_pieces[fib + 0x4C:fib + 0x50] = (0x7FFFFFFF).to_bytes(4, "little")  # ccpText: 2^31
+    put("doc-huge-text-count.doc", bytes(bad_pieces))
+    # RTF: groups nested 100k deep, a \bin longer than the file, 100k cells in one row.
+    put("deep-groups.rtf", b"{\\rtf1 " + b"{" * 20000 + b"x" + b"}" * 20000 + b"}")
+    put("rtf-bin-overflow.rtf", b"{\\rtf1 Action\\par \\bin999999999 abc}")
+    put("rtf-many-cells.rtf", b"{\\rtf1\\trowd\\cellx100000000" + b"\\pard\\intbl x\\cell" * 5000 + b"\\row}")
+    # ODT: zip bomb, entities, 5000 nested tables, repeat counts of a billion.
+    put("bomb.odt", odt_bomb(64 << 20))
+    put("billion-laughs.odt", odt(odt_table([["Action", "Lead"], ["&lol9;", "ICB"]]), prolog=laughs.replace('<?xml version="1.0"?>', '<?xml version="1.0"?>')))
+    put("external-entity.odt", odt(odt_table([["Action", "Lead", "By when"], ["&xxe;&web;", "ICB", "March 2026"], ["Train staff", "Council", "April 2027"]]), prolog=xxe))
+    put("nested-tables.odt", odt("<table:table><table:table-row><table:table-cell>" * depth + "<text:p>deep</text:p>" + "</table:table-cell></table:table-row></table:table>" * depth))
+    put("repeat-bomb.odt", odt('<table:table><table:table-row table:number-rows-repeated="1000000000"><table:table-cell table:number-columns-repeated="1000000000" table:number-columns-spanned="1000000"><text:p>x</text:p></table:table-cell></table:table-row></table:table>' * 50))
+    put("encrypted.odt", odt("<text:p>x</text:p>", manifest_extra='<manifest:encryption-data manifest:checksum-type="SHA1" manifest:checksum="x"/>'))
     put("html-script.html", b"<html><body><table><tr><th>Action</th><th>Lead</th><th>By when</th></tr><tr><td>Fund <script>alert('doc')</script> a centre</td><td><img src=x onerror=alert(1)>ICB</td><td>March 2026</td></tr><tr><td>Train staff</td><td>Council</td><td>April 2027</td></tr></table></body></html>")
     put("script.txt", b"Action plan\nAction\tLead\tBy when\nFund <script>alert('doc')</script> a centre\t<img src=x onerror=alert(1)>ICB\tMarch 2026\n=HYPERLINK(\"http://x\")\t@SUM(A1)\t+1\n")
 

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 /// File extensions read when walking a folder or expanding a glob.
 pub const KNOWN_EXTENSIONS: &[&str] = &[
     "txt", "text", "md", "markdown", "docx", "xlsx", "xlsm", "xls", "ods", "html", "htm", "pdf",
+    "odt", "rtf", "doc", "csv", "tsv",
 ];
 
 /// The inputs of a run.

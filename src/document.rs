@@ -1,6 +1,6 @@
 //! The format-free document model.
 //!
-//! Every reader (text, docx, spreadsheet, html, pdf) turns bytes into a [`Document`]: an ordered
+//! Every reader (text, docx, odt, rtf, doc, csv, spreadsheet, html, pdf) turns bytes into a [`Document`]: an ordered
 //! list of [`Block`]s, each carrying a [`Source`] so that anything extracted from it can be found
 //! again in the original file. Nothing downstream of the readers knows which format a document
 //! came from; detection, normalisation and gap rules see only this model.
@@ -27,6 +27,14 @@ pub enum Format {
     Html,
     /// PDF.
     Pdf,
+    /// OpenDocument text (`.odt`).
+    Odt,
+    /// Rich Text Format (`.rtf`).
+    Rtf,
+    /// Delimited text (`.csv`, `.tsv`): comma, semicolon, tab or pipe separated; one table.
+    Csv,
+    /// Legacy Word 97-2003 (`.doc`).
+    Doc,
 }
 
 impl Format {
@@ -41,6 +49,10 @@ impl Format {
             Format::Ods => "ods",
             Format::Html => "html",
             Format::Pdf => "pdf",
+            Format::Odt => "odt",
+            Format::Rtf => "rtf",
+            Format::Csv => "csv",
+            Format::Doc => "doc",
         }
     }
 }

@@ -287,6 +287,8 @@ pub fn build_report(
                 let what = match plan.kind {
                     PlanKind::Table => "action-plan table",
                     PlanKind::Prose => "action list",
+                    PlanKind::Records => "set of action records",
+                    PlanKind::List => "numbered action list",
                 };
                 let section = plan
                     .section

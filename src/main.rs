@@ -50,7 +50,8 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// Input files (.pdf, .docx, .xlsx, .xls, .ods, .html, .txt, .md), folders (read
+    /// Input files (.pdf, .docx, .doc, .odt, .rtf, .xlsx, .xls, .ods, .csv, .tsv, .html,
+    /// .txt, .md), folders (read
     /// recursively) or globs; `-` reads text from stdin.
     #[arg(required = true)]
     files: Vec<String>,
@@ -85,7 +86,7 @@ struct RunArgs {
     /// Largest input file read (bytes, or with k/M/G: 200M).
     #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "200M")]
     max_input_size: u64,
-    /// Largest total decompressed size of a .docx/.xlsx/.ods (zip bombs stop here).
+    /// Largest total decompressed size of a .docx/.odt/.xlsx/.ods (zip bombs stop here).
     #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "512M")]
     max_decompressed_size: u64,
     /// Most pages read from a PDF (a longer PDF is an error).

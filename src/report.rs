@@ -53,6 +53,11 @@ pub enum PlanKind {
     Table,
     /// A bulleted list of commitments ("We will ...").
     Prose,
+    /// Records: the same set of labels repeated once per action (cards, one small table per
+    /// action, "Action:" / "Lead:" paragraphs).
+    Records,
+    /// A numbered, lettered or bulleted list of actions under a heading that names them.
+    List,
 }
 
 /// One column of a plan, as mapped by header detection.
@@ -67,6 +72,12 @@ pub struct ColumnMapping {
     pub field: Option<String>,
     /// Confidence of the mapping, 0 to 1.
     pub confidence: f64,
+    /// What the header's words say for the mapped field, 0 to 1.
+    pub header_score: f64,
+    /// How typical the column's content is of the mapped field, 0 to 1.
+    pub content_score: f64,
+    /// Why the column was mapped, or left unmapped, in words.
+    pub reason: String,
 }
 
 /// An action-plan table or prose action list.
@@ -82,6 +93,8 @@ pub struct PlanInfo {
     pub mappings: Vec<ColumnMapping>,
     /// Overall confidence that this is an action plan, 0 to 1.
     pub confidence: f64,
+    /// Why this was taken as an action plan, in words.
+    pub reason: String,
     /// Section heading the plan sits under.
     pub section: Option<String>,
     /// Where the plan starts.

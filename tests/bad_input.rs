@@ -112,8 +112,9 @@ fn empty_random_and_text_encodings() {
     run(&bad("random.txt"), &[], Fail(NOT_TEXT));
     run(&bad("random.md"), &[], Fail(NOT_TEXT));
     run(&bad("random.bin"), &[], Fail(NOT_TEXT));
+    run(&bad("random.csv"), &[], Fail(NOT_TEXT));
     run(&bad("all-nul.txt"), &[], Fail(NOT_TEXT));
-    for ext in ["pdf", "docx", "xlsx", "xls", "ods"] {
+    for ext in ["pdf", "docx", "xlsx", "xls", "ods", "odt", "rtf", "doc"] {
         run(&bad(&format!("random.{ext}")), &[], Fail(DAMAGED));
     }
     // Readable text, whatever its bytes: NULs dropped, bad UTF-8 as Windows-1252, UTF-16
@@ -380,6 +381,59 @@ fn sheet_hostile_input() {
     let t = Instant::now();
     run(&big, &[], Read(100_000));
     assert!(t.elapsed() < Duration::from_secs(90), "{:?}", t.elapsed());
+}
+
+#[test]
+fn odt_hostile_input() {
+    run(&bad("good.odt"), &[], Read(2));
+    run(&bad("truncated.odt"), &[], Fail(DAMAGED));
+    run(&bad("odt-named.docx"), &[], Read(2));
+    run(&bad("encrypted.odt"), &[], Fail(&["password"]));
+    run(
+        &bad("bomb.odt"),
+        &["--max-decompressed-size", "16M"],
+        Fail(LIMIT),
+    );
+    run(&bad("bomb.odt"), &[], Fail(LIMIT));
+    let o = run(&bad("billion-laughs.odt"), &[], Either);
+    assert!(!format!("{:?}", o.json).contains("lollollol"));
+    let o = run(&bad("external-entity.odt"), &[], Either);
+    assert!(!format!("{:?}", o.json).contains("root:"));
+    run(&bad("nested-tables.odt"), &[], Either);
+    // Repeat counts of a billion: the cell budget refuses the file.
+    let t = Instant::now();
+    run(&bad("repeat-bomb.odt"), &[], Fail(LIMIT));
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+}
+
+#[test]
+fn rtf_hostile_input() {
+    run(&bad("good.rtf"), &[], Read(2));
+    run(&bad("truncated.rtf"), &[], Either);
+    run(&bad("rtf-named.doc"), &[], Read(2));
+    run(&bad("deep-groups.rtf"), &[], Fail(&["nested deeper"]));
+    run(&bad("rtf-bin-overflow.rtf"), &[], Either);
+    run(&bad("rtf-many-cells.rtf"), &[], Either);
+}
+
+#[test]
+fn doc_hostile_input() {
+    run(&bad("truncated.doc"), &[], Fail(DAMAGED));
+    // A .doc under another office name is read as what it is (it used to be "a damaged XLS").
+    run(&bad("doc-named.docx"), &[], Read(6));
+    run(&bad("doc-named.xls"), &[], Read(6));
+    run(&bad("encrypted.doc"), &[], Fail(&["password"]));
+    run(&bad("fast-saved.doc"), &[], Fail(&["fast-saved"]));
+    run(&bad("doc-huge-text-count.doc"), &[], Either);
+}
+
+#[test]
+fn csv_hostile_input() {
+    run(&bad("good.csv"), &[], Read(2));
+    run(&bad("truncated.csv"), &[], Either);
+    // An unclosed quote does not swallow the rest of the file.
+    run(&bad("csv-unclosed-quote.csv"), &[], Read(2));
+    run(&bad("csv-wide.csv"), &[], Either);
 }
 
 #[test]

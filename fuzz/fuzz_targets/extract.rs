@@ -1,10 +1,12 @@
 //! `extract_bytes` on arbitrary bytes under each file name: the first byte picks the name, so
-//! one corpus exercises sniffing and every reader (PDF, DOCX, XLSX/XLS/ODS, HTML, text).
+//! one corpus exercises sniffing and every reader (PDF, DOCX, ODT, RTF, DOC, XLSX/XLS/ODS, CSV,
+//! HTML, text).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: &[&str] = &[
     "f.txt", "f.md", "f.pdf", "f.docx", "f.xlsx", "f.xls", "f.ods", "f.html", "f", "f.bin",
+    "f.odt", "f.rtf", "f.doc", "f.csv",
 ];
 
 fuzz_target!(|data: &[u8]| {

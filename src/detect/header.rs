@@ -6,13 +6,12 @@
 //! vocabulary entry is a phrase of word stems (`responsib*` matches "responsible",
 //! "responsibility"), scored by how telling it is. Entries starting with `=` only match when they
 //! are the whole header (plain question words such as "Who?" or "When?"). The column's content
-//! breaks ties (dates and "Ongoing" say `due`; short numbers say `ref`).
+//! is weighed against the header in [`super::assign`].
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use super::{Column, Field};
-use crate::normalise::due;
+use super::Field;
 
 /// Vocabulary: (field, phrase, score).
 const VOCABULARY: &[(Field, &str, f64)] = &[
@@ -44,7 +43,11 @@ const VOCABULARY: &[(Field, &str, f64)] = &[
     (Field::Action, "intervention*", 0.7),
     (Field::Action, "deliverable*", 0.65),
     (Field::Action, "step*", 0.6),
-    (Field::Action, "commitment*", 0.75),
+    (Field::Action, "commit*", 0.75),
+    (Field::Action, "=title", 0.55),
+    (Field::Action, "action* title", 0.92),
+    (Field::Action, "what we will", 0.85),
+    (Field::Action, "what will", 0.7),
     (Field::Action, "we will", 0.8),
     (Field::Action, "proposal*", 0.6),
     (Field::Action, "recommendation*", 0.65),
@@ -99,6 +102,13 @@ const VOCABULARY: &[(Field, &str, f64)] = &[
     (Field::Due, "=year", 0.5),
     (Field::Due, "=period", 0.45),
     (Field::Due, "when will", 0.85),
+    (Field::Due, "target quarter*", 0.92),
+    (Field::Due, "target year*", 0.9),
+    (Field::Due, "target month*", 0.92),
+    (Field::Due, "=quarter*", 0.7),
+    (Field::Due, "=month*", 0.6),
+    (Field::Due, "delivery date*", 0.93),
+    (Field::Due, "=term", 0.6),
     // evidence
     (Field::Evidence, "evidenc*", 0.95),
     (Field::Evidence, "how will we know", 0.95),
@@ -121,6 +131,9 @@ const VOCABULARY: &[(Field, &str, f64)] = &[
     (Field::Evidence, "result*", 0.6),
     (Field::Evidence, "difference", 0.5),
     (Field::Evidence, "what will success look like", 0.95),
+    (Field::Evidence, "success look* like", 0.95),
+    (Field::Evidence, "=how", 0.6),
+    (Field::Evidence, "how will", 0.6),
     // xref
     (Field::Xref, "x ref*", 0.95),
     (Field::Xref, "xref*", 0.95),
@@ -196,31 +209,66 @@ fn entry(field: Field, phrase: &str, score: f64) -> Entry {
     }
 }
 
-/// Lower-case words of a header (`#` is kept as a word).
+/// Abbreviations that code-style headers use (`target_qtr`, `resp_officer`, `desc`).
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("qtr", "quarter"),
+    ("dt", "date"),
+    ("desc", "description"),
+    ("descr", "description"),
+    ("resp", "responsible"),
+    ("tgt", "target"),
+    ("yr", "year"),
+    ("mth", "month"),
+    ("org", "organisation"),
+    ("dept", "department"),
+    ("kpis", "kpi"),
+    ("xref", "xref"),
+];
+
+/// Lower-case words of a header (`#` is kept as a word). Code-style names are split on `_`,
+/// `-`, `.` and case changes (`action_title`, `ownerTeam`, `TargetQtr`) and their common
+/// abbreviations expanded (`qtr` -> `quarter`).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut prev_lower = false;
+    let push = |cur: &mut String, out: &mut Vec<String>| {
+        if !cur.is_empty() {
+            let w = std::mem::take(cur);
+            let w = ABBREVIATIONS
+                .iter()
+                .find(|(a, _)| *a == w)
+                .map_or(w, |(_, full)| full.to_string());
+            out.push(w);
+        }
+    };
     for c in text.chars() {
         if c.is_alphanumeric() {
-            cur.extend(c.to_lowercase());
-        } else {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+            // "ownerTeam": a capital after a lower-case letter starts a word.
+            if c.is_uppercase() && prev_lower {
+                push(&mut cur, &mut out);
             }
+            cur.extend(c.to_lowercase());
+            prev_lower = c.is_lowercase();
+        } else {
+            push(&mut cur, &mut out);
+            prev_lower = false;
             if c == '#' {
                 out.push("#".into());
             }
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
+    push(&mut cur, &mut out);
     out
 }
 
 fn word_matches(pattern: &str, word: &str) -> bool {
     match pattern.strip_suffix('*') {
-        Some(stem) => word.starts_with(stem),
+        // A stem matches the word's forms, not an adverb made from it ("objective*" does not
+        // match "objectively").
+        Some(stem) => {
+            word.starts_with(stem) && !(word.ends_with("ly") && word.len() > stem.len() + 2)
+        }
         None => word == pattern || word.strip_suffix('s') == Some(pattern),
     }
 }
@@ -291,154 +339,12 @@ pub fn score(text: &str, extra: &BTreeMap<String, Vec<String>>) -> Vec<(Field, f
     out
 }
 
-/// What the values of a column look like.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Profile {
-    /// Share of non-empty values that read as deadlines.
-    pub due: f64,
-    /// Share of non-empty values that read as row numbers / codes.
-    pub reference: f64,
-    /// Mean words per non-empty value.
-    pub words: f64,
-    /// Number of non-empty values.
-    pub filled: usize,
-}
-
 /// Is this a row number or code such as "1", "2.4", "3a", "(ii)", "A1"?
 pub fn is_ref(text: &str) -> bool {
     static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"^\(?([0-9]{1,3}(\.[0-9]{1,3}){0,3}[a-z]?|[A-Z]{1,3}[0-9]{1,3}(\.[0-9]{1,3})*|[ivx]{1,5}|[a-z])[.)]?$").unwrap()
     });
     RE.is_match(text.trim())
-}
-
-/// Profile the values of one column.
-pub fn profile<'a>(values: impl Iterator<Item = &'a str>) -> Profile {
-    let mut p = Profile::default();
-    let (mut due_n, mut ref_n, mut words_n) = (0usize, 0usize, 0usize);
-    for v in values {
-        let v = v.trim();
-        if v.is_empty() {
-            continue;
-        }
-        p.filled += 1;
-        words_n += v.split_whitespace().count();
-        if is_ref(v) {
-            ref_n += 1;
-        } else if v.split_whitespace().count() <= 12
-            && due::parse(v).kind != crate::report::DueKind::Unspecified
-        {
-            due_n += 1;
-        }
-    }
-    if p.filled > 0 {
-        let n = p.filled as f64;
-        p.due = due_n as f64 / n;
-        p.reference = ref_n as f64 / n;
-        p.words = words_n as f64 / n;
-    }
-    p
-}
-
-/// Map the columns of a header row to fields, one column per field at most. `profiles` (one per
-/// column, possibly empty) break ties. Returns every column, mapped or not.
-pub fn map_columns(
-    headers: &[String],
-    profiles: &[Profile],
-    extra: &BTreeMap<String, Vec<String>>,
-) -> Vec<Column> {
-    let mut candidates: Vec<(usize, Field, f64)> = Vec::new();
-    let scores: Vec<Vec<(Field, f64)>> = headers.iter().map(|h| score(h, extra)).collect();
-    let action_col = scores
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| {
-            s.iter()
-                .find(|(f, _)| *f == Field::Action)
-                .map(|(_, v)| (i, *v))
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _)| i);
-    for (i, s) in scores.iter().enumerate() {
-        let prof = profiles.get(i).copied().unwrap_or_default();
-        let only_outcome = words(&headers[i]).iter().any(|w| w.starts_with("outcome"))
-            && !s.iter().any(|(f, v)| *f == Field::Evidence && *v > 0.6);
-        for &(f, mut v) in s {
-            // An "Outcome" column left of the actions states the objective; right of them, the
-            // expected result (evidence).
-            if only_outcome && matches!(f, Field::Objective | Field::Evidence) {
-                let left = action_col.is_some_and(|a| i < a);
-                v = match (f, left) {
-                    (Field::Objective, true) | (Field::Evidence, false) => 0.7,
-                    _ => 0.5,
-                };
-            }
-            if f == Field::Due && prof.filled > 0 {
-                v += 0.2 * prof.due;
-            }
-            if f == Field::Ref && prof.filled > 0 && prof.reference < 0.3 {
-                v -= 0.3;
-            }
-            candidates.push((i, f, v));
-        }
-        // Headerless columns: decide by content.
-        if headers[i].trim().is_empty() && prof.filled > 0 {
-            if prof.reference >= 0.6 || (i == 0 && prof.reference >= 0.4) {
-                candidates.push((i, Field::Ref, 0.8));
-            } else if prof.due >= 0.6 {
-                candidates.push((i, Field::Due, 0.6));
-            }
-        }
-        // A column whose values are mostly deadlines is the due column, whatever its header.
-        if prof.filled >= 3 && prof.due >= 0.7 && !s.iter().any(|(f, _)| *f == Field::Due) {
-            candidates.push((i, Field::Due, 0.5 + 0.3 * prof.due));
-        }
-    }
-    candidates.sort_by(|a, b| b.2.total_cmp(&a.2));
-    let mut columns: Vec<Column> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| Column {
-            index: i,
-            header: h.trim().to_string(),
-            field: None,
-            confidence: 0.0,
-        })
-        .collect();
-    let mut taken: Vec<Field> = Vec::new();
-    for (i, f, v) in candidates {
-        if v < 0.45 || columns[i].field.is_some() || taken.contains(&f) {
-            continue;
-        }
-        columns[i].field = Some(f);
-        columns[i].confidence = v.min(1.0);
-        taken.push(f);
-    }
-    columns
-}
-
-/// How much a row looks like a header of an action plan: `Some(confidence)` when it has an
-/// action column (or an objective standing in for one) and at least one of lead / due / evidence.
-pub fn plan_confidence(columns: &[Column]) -> Option<f64> {
-    let conf = |f: Field| {
-        columns
-            .iter()
-            .find(|c| c.field == Some(f))
-            .map(|c| c.confidence)
-    };
-    let action = conf(Field::Action).or_else(|| conf(Field::Objective).map(|v| v * 0.8))?;
-    let support: Vec<f64> = [Field::Lead, Field::Due, Field::Evidence]
-        .iter()
-        .filter_map(|&f| conf(f))
-        .collect();
-    if support.is_empty() {
-        return None;
-    }
-    if action < 0.6 && support.len() < 2 {
-        return None;
-    }
-    let mean = (action + support.iter().sum::<f64>()) / (1 + support.len()) as f64;
-    Some((mean * (0.7 + 0.1 * support.len() as f64)).min(1.0))
 }
 
 #[cfg(test)]
@@ -483,51 +389,6 @@ mod tests {
             assert_eq!(best(h), Some(f), "{h}");
         }
         assert_eq!(best("Budget"), None);
-    }
-
-    #[test]
-    fn content_breaks_ties_and_headerless_columns() {
-        let headers: Vec<String> = ["", "Action", "Lead", "Milestone"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let profiles = vec![
-            profile(["1", "2", "3"].into_iter()),
-            profile(["Do a thing for carers"].into_iter()),
-            profile(["HHAS"].into_iter()),
-            profile(["March 2009", "Ongoing", "2011"].into_iter()),
-        ];
-        let cols = map_columns(&headers, &profiles, &BTreeMap::new());
-        let fields: Vec<Option<Field>> = cols.iter().map(|c| c.field).collect();
-        assert_eq!(
-            fields,
-            vec![
-                Some(Field::Ref),
-                Some(Field::Action),
-                Some(Field::Lead),
-                Some(Field::Due)
-            ]
-        );
-        assert!(plan_confidence(&cols).unwrap() > 0.6);
-    }
-
-    #[test]
-    fn non_plans_are_rejected() {
-        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        for headers in [
-            h(&["Version", "Date", "Author", "Changes"]),
-            h(&[
-                "Performance Measures",
-                "Target for 2007-2008",
-                "Target for 2008-2009",
-            ]),
-            h(&["Elements", "Action taken", "Achievements"]),
-            h(&["Contents", "Page"]),
-            h(&["Age Group", "Number of people", "TOTAL"]),
-        ] {
-            let cols = map_columns(&headers, &[], &BTreeMap::new());
-            assert_eq!(plan_confidence(&cols), None, "{headers:?}");
-        }
     }
 
     #[test]

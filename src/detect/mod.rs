@@ -1,7 +1,10 @@
 //! Action-plan detection: which tables (and prose lists) of a [`Document`] are action plans,
 //! which column holds which field, and which physical rows make one logical row.
 
+pub mod assign;
+pub mod explain;
 pub mod header;
+pub mod profile;
 pub mod prose;
 pub mod table;
 
@@ -80,6 +83,12 @@ pub struct Column {
     pub field: Option<Field>,
     /// Confidence of the mapping, 0 to 1.
     pub confidence: f64,
+    /// What the header's words say for the mapped field, 0 to 1 (0 when unmapped).
+    pub header_score: f64,
+    /// How typical the column's content is of the mapped field, 0 to 1.
+    pub content_score: f64,
+    /// Why the column was mapped (or left unmapped), in words.
+    pub reason: String,
 }
 
 /// One logical row of a plan (wrapped lines already joined).
@@ -106,6 +115,8 @@ pub struct Plan {
     pub columns: Vec<Column>,
     /// Confidence that this is an action plan.
     pub confidence: f64,
+    /// Why this was taken as an action plan, in words.
+    pub reason: String,
     /// Section heading the plan sits under.
     pub section: Option<String>,
     /// An "Outcome: ..." statement introducing the plan, if any.
@@ -125,6 +136,14 @@ impl Plan {
 
 /// Find every action plan in the document, in document order.
 pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
+    detect_explained(document, opts).plans
+}
+
+/// Find every action plan in the document, and say for every table and list whether it was
+/// taken and why.
+pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detection {
+    use explain::{Candidate, CandidateKind};
+    let mut candidates: Vec<Candidate> = Vec::new();
     let definitions = definitions(document);
     let mut plans: Vec<Plan> = Vec::new();
     let mut around = table::Surroundings::default();
@@ -135,9 +154,27 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
 
     let flush = |list: &mut Vec<prose::Item>,
                  plans: &mut Vec<Plan>,
+                 candidates: &mut Vec<Candidate>,
                  heading: &Option<String>,
                  ctx: &(Option<String>, Option<String>)| {
-        if prose::is_action_list(list, heading.as_deref(), false) {
+        if list.is_empty() {
+            return;
+        }
+        if !prose::is_action_list(list, heading.as_deref(), false) {
+            candidates.push(Candidate::rejected(
+                CandidateKind::List,
+                list[0].source.clone(),
+                list.len(),
+                format!(
+                    "{} list items{}: they do not read as commitments (\"We will ...\")",
+                    list.len(),
+                    heading
+                        .as_deref()
+                        .map(|h| format!(" under \"{h}\""))
+                        .unwrap_or_default()
+                ),
+            ));
+        } else {
             // Lists under a heading that is not about actions only count when the document has
             // no action-plan table (checked at the end).
             let confidence = if prose::is_action_list(list, heading.as_deref(), true) {
@@ -158,6 +195,7 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
                 _ => {
                     let mut p = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
                     p.confidence = confidence;
+                    candidates.push(Candidate::taken(CandidateKind::List, &p));
                     plans.push(p);
                 }
             }
@@ -177,7 +215,13 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
                 });
                 continue;
             }
-            _ => flush(&mut list, &mut plans, &heading, &list_section),
+            _ => flush(
+                &mut list,
+                &mut plans,
+                &mut candidates,
+                &heading,
+                &list_section,
+            ),
         }
         match &block.kind {
             BlockKind::Heading { level, text } => {
@@ -196,13 +240,40 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
             }
             BlockKind::Table(t) => {
                 table_index += 1;
-                let found = table::plans(t, table_index, &around, opts);
-                plans.extend(found);
+                match table::plans(t, table_index, &around, opts) {
+                    Ok(found) => {
+                        if let Some(last) = found.last() {
+                            around.previous_labels =
+                                Some(last.columns.iter().map(|c| c.header.clone()).collect());
+                        }
+                        for p in &found {
+                            candidates.push(Candidate::taken(CandidateKind::Table, p));
+                        }
+                        plans.extend(found);
+                    }
+                    Err(why) => candidates.push(Candidate::rejected(
+                        CandidateKind::Table,
+                        Source {
+                            table: Some(table_index),
+                            ..block.source.clone()
+                        },
+                        t.rows.len(),
+                        why.unwrap_or_else(|| {
+                            "no row reads as a header naming an action column and a lead, due or evidence column".to_string()
+                        }),
+                    )),
+                }
             }
             _ => {}
         }
     }
-    flush(&mut list, &mut plans, &heading, &list_section);
+    flush(
+        &mut list,
+        &mut plans,
+        &mut candidates,
+        &heading,
+        &list_section,
+    );
     if plans
         .iter()
         .any(|p| p.kind == crate::report::PlanKind::Table)
@@ -219,7 +290,7 @@ pub fn detect(document: &Document, opts: &Options) -> Vec<Plan> {
             }
         }
     }
-    plans
+    explain::Detection { plans, candidates }
 }
 
 /// The statement of an "Outcome: ..." heading.

@@ -82,6 +82,7 @@ pub fn plan(
         kind: PlanKind::Prose,
         columns: Vec::new(),
         confidence: 0.7,
+        reason: "a list of commitments (\"We will ...\") under a heading".to_string(),
         section,
         objective,
         source: items.first().map(|i| i.source.clone()).unwrap_or_default(),

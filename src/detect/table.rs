@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::header::{self, is_ref, Profile};
+use super::assign;
+use super::header::{self, is_ref};
+use super::profile::{self, Profile};
 use super::{Column, Field, Plan, PlanRow};
 use crate::document::{Row, Source, Table};
 use crate::normalise::due;
@@ -21,13 +23,17 @@ pub struct Surroundings {
     pub section: Option<String>,
     /// "Outcome: ..." statement between that heading and the table.
     pub objective: Option<String>,
+    /// Header labels of the last plan found before this table: a later table of the same
+    /// layout may leave a label out.
+    pub previous_labels: Option<Vec<String>>,
 }
 
 static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
 });
-static REF_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)\.?\s+([A-Z<(\[‘'\x22])").unwrap());
+static REF_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)(?:\.|\s*[-–—:)])?\s+([A-Z<(\[‘'\x22])").unwrap()
+});
 static CONTD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
 });
@@ -130,7 +136,12 @@ struct BRow {
 struct Builder {
     columns: Vec<Column>,
     key: Vec<String>,
+    /// Keys of every line of the header (a header printed over several lines repeats them all).
+    header_keys: Vec<Vec<String>>,
+    /// Content profiles of the columns under the header.
+    profiles: Vec<Profile>,
     confidence: f64,
+    reason: String,
     section: Option<String>,
     objective: Option<String>,
     source: Source,
@@ -157,6 +168,17 @@ impl Builder {
 
     fn col(&self, f: Field) -> Option<usize> {
         self.columns.iter().position(|c| c.field == Some(f))
+    }
+
+    /// The column whose numbers number the rows: the number column, else the first column when
+    /// it is the action column or unmapped.
+    fn numbering_col(&self) -> Option<usize> {
+        self.ref_col.or_else(|| {
+            self.columns
+                .first()
+                .filter(|c| matches!(c.field, None | Some(Field::Action)))
+                .map(|_| 0)
+        })
     }
 
     fn sim(&self, cell: &str, col: usize) -> f64 {
@@ -228,7 +250,7 @@ impl Builder {
             if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
                 let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
                     .trim()
-                    .trim_start_matches('.')
+                    .trim_start_matches(['.', '-', '–', '—', ':', ')'])
                     .trim()
                     .to_string();
                 cells[0] = c[1].to_string();
@@ -236,7 +258,14 @@ impl Builder {
                 printed += 1;
             }
         }
-        if printed < width && cells.len() >= 2 && self.wrapped {
+        // A row that prints every labelled column keeps its positions: only the unlabelled
+        // trailing columns are missing, not a separator.
+        let labelled = self
+            .columns
+            .iter()
+            .rposition(|c| !c.header.is_empty())
+            .map_or(width, |p| p + 1);
+        if printed < labelled && cells.len() >= 2 && self.wrapped {
             cells = align(&cells, width, &|c, j| self.sim(c, j));
         }
         cells.resize(width, String::new());
@@ -247,7 +276,11 @@ impl Builder {
                 if let Some(c) = REF_PREFIX.captures(&cells[a].clone()) {
                     let end = c.get(1).map_or(0, |m| m.end());
                     reference = Some(c[1].to_string());
-                    cells[a] = cells[a][end..].trim_start_matches('.').trim().to_string();
+                    cells[a] = cells[a][end..]
+                        .trim_start()
+                        .trim_start_matches(['.', '-', '–', '—', ':', ')'])
+                        .trim()
+                        .to_string();
                 }
             }
         }
@@ -370,9 +403,10 @@ impl Builder {
             || (lone_first
                 && !is_ref(&raw[0])
                 && (SECTION_ROW.is_match(&raw[0])
+                    // Words alone in the number column: a heading between numbered rows
+                    // (in line-based tables, one word may be a wrapped fragment).
                     || (self.ref_col == Some(0)
-                        && self.wrapped
-                        && raw[0].split_whitespace().count() >= 2
+                        && (!self.wrapped || raw[0].split_whitespace().count() >= 2)
                         && !starts_lower(&raw[0]))))
         {
             let text = raw
@@ -392,14 +426,16 @@ impl Builder {
                 .zip(raw.iter().chain(std::iter::repeat(&String::new())))
                 .map(|(c, extra)| format!("{} {}", c.header, extra).trim().to_string())
                 .collect();
-            let remapped = header::map_columns(&headers, &[], &self.synonyms);
-            if let Some(confidence) = header::plan_confidence(&remapped) {
+            let remapped = assign::assign(&headers, &self.profiles, &self.synonyms);
+            if let Ok((confidence, reason)) = assign::accept(&remapped, &self.profiles) {
                 self.columns = remapped;
                 self.confidence = confidence;
+                self.reason = reason;
                 self.ref_col = self.col(Field::Ref);
                 self.action_col = self.col(Field::Action);
                 self.due_col = self.col(Field::Due);
             }
+            self.header_keys.push(header_key(&raw));
             return;
         }
         let (cells, reference) = self.fit(raw);
@@ -513,6 +549,7 @@ impl Builder {
             kind: PlanKind::Table,
             columns: self.columns,
             confidence: self.confidence,
+            reason: self.reason,
             section: self.section,
             objective: self.objective,
             source: self.source,
@@ -556,8 +593,14 @@ pub fn split_caption(text: &str) -> (Option<String>, Option<String>) {
         .map_or((None, None), |s| (Some(s), None))
 }
 
-/// Find the action plans in one table.
-pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Options) -> Vec<Plan> {
+/// Find the action plans in one table. When the table holds none, `Err` says why (in words),
+/// or is `Err(None)` when no row of it reads as a header at all.
+pub fn plans(
+    table: &Table,
+    table_index: u32,
+    around: &Surroundings,
+    opts: &Options,
+) -> Result<Vec<Plan>, Option<String>> {
     let rows = &table.rows;
     let all: Vec<Vec<String>> = rows.iter().map(texts).collect();
     // Header keys once per row, and memoised lookahead scans (see `scan_ahead`): without them a
@@ -568,18 +611,80 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
     let mut out = Vec::new();
     let mut cur: Option<Builder> = None;
     let mut caption: Vec<String> = Vec::new();
+    let mut skip = 0usize;
+    let mut rejected: Option<String> = None;
+    let first_row = all
+        .iter()
+        .position(|c| c.iter().filter(|x| !x.is_empty()).count() >= 2)
+        .unwrap_or(0);
     for (r, row) in rows.iter().enumerate() {
         let cells = &all[r];
         let key = keys[r].clone();
+        if skip > 0 {
+            // A further line of a header printed over several lines.
+            skip -= 1;
+            continue;
+        }
         if let Some(b) = cur.as_mut() {
-            if !key.is_empty() && key == b.key && b.pending_caption.is_none() {
+            if !key.is_empty() && b.header_keys.contains(&key) && b.pending_caption.is_none() {
                 b.repeated_header = true;
+                continue;
+            }
+            // The header repeated with some labels left out: every label it prints is the
+            // current header's label in the same column.
+            if repeats_labels(cells, &b.columns) {
+                if b.pending_caption.is_none() {
+                    b.repeated_header = true;
+                    continue;
+                }
+                // After a caption: a new plan with the same columns, under the caption.
+                let mut done = cur.take().expect("current plan");
+                let caption = done.pending_caption.take().unwrap_or_default();
+                let m = HeaderMatch {
+                    columns: done.columns.clone(),
+                    confidence: done.confidence,
+                    reason: done.reason.clone(),
+                    lines: 1,
+                    profiles: done.profiles.clone(),
+                    keys: done.header_keys.clone(),
+                };
+                out.push(done.finish(table_index));
+                let (section, objective) = split_caption(&caption);
+                cur = Some(new_builder(
+                    m,
+                    section.or_else(|| around.section.clone()),
+                    objective.or_else(|| around.objective.clone()),
+                    row.source.clone(),
+                    table.wrapped_lines,
+                    &all,
+                    r,
+                    &opts.header_synonyms,
+                ));
                 continue;
             }
         }
         if row.header || header_shaped(cells) {
-            if let Some((columns, confidence)) =
-                header_mapping(&all, r, opts).filter(|(cols, conf)| {
+            if let Some(m) = header_mapping(
+                &all,
+                rows,
+                r,
+                opts,
+                cur.is_some(),
+                r <= first_row + 2,
+                around.previous_labels.as_deref(),
+            )
+            .map_err(|why| {
+                if let Some(w) = why {
+                    rejected.get_or_insert(w);
+                }
+            })
+            .ok()
+            .filter(
+                |HeaderMatch {
+                     columns: cols,
+                     confidence: conf,
+                     ..
+                 }| {
                     // Inside a plan, a wrapped line can look like a header: a real new header maps
                     // most of its cells and starts with capitals.
                     cur.is_none()
@@ -590,14 +695,20 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                                 .filter(|c| !c.is_empty())
                                 .all(|c| !starts_lower(c))
                             && cols.iter().filter(|c| c.field.is_some()).count() >= 3)
-                })
-            {
+                },
+            ) {
                 // The header repeated with other wording ("Lead Person/Agencies" for "Lead
                 // Persons/Agencies"): same fields in the same columns, same plan.
                 if let Some(b) = cur.as_mut() {
                     let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
-                    if b.pending_caption.is_none() && fields(&columns) == fields(&b.columns) {
+                    if b.pending_caption.is_none() && fields(&m.columns) == fields(&b.columns) {
                         b.repeated_header = true;
+                        for k in m.keys {
+                            if !b.header_keys.contains(&k) {
+                                b.header_keys.push(k);
+                            }
+                        }
+                        skip = m.lines - 1;
                         continue;
                     }
                 }
@@ -613,16 +724,16 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                     section = around.section.clone();
                 }
                 caption.clear();
+                skip = m.lines - 1;
+                let first_data = r + m.lines - 1;
                 cur = Some(new_builder(
-                    columns,
-                    confidence,
-                    key,
+                    m,
                     section,
                     objective,
                     row.source.clone(),
                     table.wrapped_lines,
                     &all,
-                    r,
+                    first_data,
                     &opts.header_synonyms,
                 ));
                 continue;
@@ -641,12 +752,17 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
             }
             Some(b) => {
                 let stop = |q: usize| keys[q] == b.key;
+                // Row numbers are read from the number column, or from the first column when it
+                // is the action (numbers fused into it) or unmapped; a first column that holds
+                // something else (objective numbers, codes) does not number the rows.
+                let numbered = b.numbering_col().is_some();
                 let ref_at = |q: usize| {
-                    leading_ref(&all[q]).filter(|_| !all[q][0].is_empty() || b.ref_col.is_none())
+                    leading_ref(&all[q])
+                        .filter(|_| numbered && (!all[q][0].is_empty() || b.ref_col.is_none()))
                 };
                 let num_at = |q: usize| {
-                    all[q]
-                        .get(b.ref_col.unwrap_or(0))
+                    b.numbering_col()
+                        .and_then(|k| all[q].get(k))
                         .and_then(|c| c.parse::<u32>().ok())
                 };
                 let next_ref = memo_ref
@@ -664,19 +780,25 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
                 // A repeated header followed by a row numbered 1 starts a new plan.
                 if b.repeated_header
                     && !b.rows.is_empty()
+                    && b.numbering_col().is_some()
                     && leading_ref(cells) == Some(1)
                     && b.last_ref.is_some_and(|n| n > 1)
                 {
-                    let columns = b.columns.clone();
-                    let (confidence, key, wrapped) = (b.confidence, b.key.clone(), b.wrapped);
+                    let m = HeaderMatch {
+                        columns: b.columns.clone(),
+                        confidence: b.confidence,
+                        reason: b.reason.clone(),
+                        lines: 1,
+                        profiles: b.profiles.clone(),
+                        keys: b.header_keys.clone(),
+                    };
+                    let wrapped = b.wrapped;
                     let source = row.source.clone();
                     if let Some(done) = cur.take() {
                         out.push(done.finish(table_index));
                     }
                     let mut nb = new_builder(
-                        columns,
-                        confidence,
-                        key,
+                        m,
                         around.section.clone(),
                         None,
                         source,
@@ -696,7 +818,10 @@ pub fn plans(table: &Table, table_index: u32, around: &Surroundings, opts: &Opti
     if let Some(b) = cur.take() {
         out.push(b.finish(table_index));
     }
-    out
+    if out.is_empty() {
+        return Err(rejected);
+    }
+    Ok(out)
 }
 
 /// A memoised lookahead: the first row `q > r` where `hit(q)`, unless a row where `stop(q)`
@@ -732,11 +857,22 @@ impl Ahead {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn new_builder(
+/// A header found at some row: its columns and evidence.
+struct HeaderMatch {
     columns: Vec<Column>,
     confidence: f64,
-    key: Vec<String>,
+    reason: String,
+    /// Lines the header takes (a header printed over two lines takes two).
+    lines: usize,
+    /// Content profiles of the columns under the header.
+    profiles: Vec<Profile>,
+    /// Keys of the header's lines.
+    keys: Vec<Vec<String>>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_builder(
+    m: HeaderMatch,
     section: Option<String>,
     objective: Option<String>,
     source: Source,
@@ -745,6 +881,14 @@ fn new_builder(
     header_row: usize,
     synonyms: &std::collections::BTreeMap<String, Vec<String>>,
 ) -> Builder {
+    let HeaderMatch {
+        columns,
+        confidence,
+        reason,
+        profiles,
+        keys,
+        ..
+    } = m;
     let width = columns.len();
     let mut bags = vec![HashSet::new(); width];
     for cells in all.iter().skip(header_row + 1) {
@@ -760,8 +904,11 @@ fn new_builder(
     }
     let mut b = Builder {
         columns,
-        key,
+        key: keys.first().cloned().unwrap_or_default(),
+        header_keys: keys,
+        profiles,
         confidence,
+        reason,
         section,
         objective,
         source,
@@ -790,68 +937,359 @@ fn new_builder(
     b
 }
 
-/// The header mapping of row `r`, if it is an action-plan header.
-fn header_mapping(all: &[Vec<String>], r: usize, opts: &Options) -> Option<(Vec<Column>, f64)> {
-    let mut headers = all[r].clone();
-    while headers.last().is_some_and(|h| h.is_empty()) {
-        headers.pop();
+/// Does a row repeat the current header with some labels left out? Every label it prints is
+/// the label of the same column, and it prints at least two.
+fn repeats_labels(cells: &[String], columns: &[Column]) -> bool {
+    let mut same = 0;
+    for (k, c) in cells.iter().enumerate() {
+        if c.is_empty() {
+            continue;
+        }
+        let label = columns
+            .get(k)
+            .map(|c| header::words(&c.header))
+            .unwrap_or_default();
+        if label.is_empty() || header::words(c) != label {
+            return false;
+        }
+        same += 1;
     }
-    // Cheap test first: a header names at least two fields by its words alone.
-    let named = headers
+    same >= 2
+}
+
+/// Does a row read as header labels: short cells, not a clause that starts in lower case or
+/// ends a sentence, not data (dates, codes, numbers)?
+fn label_like(cells: &[String], flagged: bool) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    if filled.is_empty() {
+        return false;
+    }
+    let data = filled
         .iter()
-        .filter(|h| {
-            header::score(h, &opts.header_synonyms)
-                .first()
-                .is_some_and(|(_, v)| *v >= 0.45)
+        .filter(|c| {
+            let k = profile::classify(c);
+            (k.code || k.number || k.due) && !c.chars().any(|ch| ch == '?' || ch == '#')
         })
         .count();
-    if named < 2 {
-        return None;
-    }
-    // Rows below have as many cells as the widest row right under the header.
-    let below = &all[r + 1..all.len().min(r + 40)];
-    let typical = below
+    filled.iter().all(|c| {
+        let words = c.split_whitespace().count();
+        words <= 12
+            && c.chars().count() <= 100
+            // A clause in lower case is running text; a lone lower-case word is a code-style
+            // label ("owner_team", "kpi").
+            && (flagged || !(starts_lower(c) && c.trim().contains(' ')))
+            && !(words > 4 && c.trim_end().ends_with('.'))
+    }) && data * 3 < filled.len().max(2)
+}
+
+/// A further header line: short labels that are not data, either filling columns the lines
+/// above left empty or continuing their labels.
+fn header_line_continues(above: &[String], cells: &[String], flagged: bool) -> bool {
+    let filled: Vec<(usize, &String)> = cells
         .iter()
-        .map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1))
-        .max()
-        .unwrap_or(0);
-    if headers.len() < typical
-        && typical <= headers.len() + 1
-        && !headers.is_empty()
-        && !headers[0].is_empty()
-    {
-        // The row numbers have their own column but no header.
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .collect();
+    if filled.is_empty() || !label_like(cells, true) {
+        return false;
+    }
+    if filled.iter().any(|(_, c)| c.split_whitespace().count() > 6) {
+        return false;
+    }
+    let under_label = filled
+        .iter()
+        .filter(|(k, _)| above.get(*k).is_some_and(|a| !a.is_empty()))
+        .count();
+    // Continuing labels in lower case or ending a question ("when we get there?").
+    let continues = filled.iter().all(|(k, c)| {
+        above.get(*k).is_some_and(|a| !a.is_empty())
+            && (starts_lower(c) || c.ends_with('?') || c.ends_with(')') || {
+                let a = above[*k].trim_end();
+                a.ends_with('/') || a.ends_with('&') || a.ends_with(',') || ends_dangling(a)
+            })
+    });
+    // Labels in columns the line above left empty, or a mix.
+    let complements = under_label * 2 <= filled.len();
+    // Second words of labels ("Lead" / "Officer", "Timescale /" / "Key Dates"): short pieces
+    // under labels, none in the first column (where a section row would start).
+    let sublabels = under_label == filled.len()
+        && filled
+            .iter()
+            .all(|(k, c)| *k > 0 && c.split_whitespace().count() <= 3);
+    flagged || continues || complements || sublabels
+}
+
+/// Does the header row look like the rows under it (then it is a data row that happens to
+/// hold header words)? Compared by kind of content, column by column.
+fn resembles_data(labels: &[String], profiles: &[Profile]) -> bool {
+    let (mut like, mut comparable) = (0, 0);
+    for (label, p) in labels.iter().zip(profiles) {
+        if label.is_empty() || p.filled < 2 {
+            continue;
+        }
+        comparable += 1;
+        let k = profile::classify(label);
+        let typed = (k.due && p.due >= 0.5)
+            || (k.code && p.code >= 0.5)
+            || (k.number && p.number >= 0.5)
+            || (k.imperative && p.imperative >= 0.5 && k.words >= 4);
+        if typed {
+            like += 1;
+        }
+    }
+    comparable >= 2 && like * 2 > comparable
+}
+
+/// For a header whose labels name no field: the content alone must carry the plan (an action
+/// column of actions and a lead, due or evidence column of its kind), and the labels must be
+/// short names over longer cells, not a row of the same data.
+fn content_carries(labels: &[String], profiles: &[Profile], columns: &[Column]) -> bool {
+    let strong = |f: Field| {
+        columns
+            .iter()
+            .find(|c| c.field == Some(f))
+            .filter(|c| c.content_score >= 0.5)
+    };
+    let Some(action) = strong(Field::Action) else {
+        return false;
+    };
+    let label_words = labels
+        .get(action.index)
+        .map_or(0, |l| l.split_whitespace().count()) as f64;
+    let short_labels = labels.iter().all(|l| l.split_whitespace().count() <= 4);
+    let over_longer = profiles
+        .get(action.index)
+        .is_some_and(|p| label_words * 2.0 <= p.words);
+    short_labels
+        && over_longer
+        && [Field::Lead, Field::Due, Field::Evidence]
+            .iter()
+            .any(|&f| strong(f).is_some())
+}
+
+/// The header mapping of row `r`, if it (with the lines that continue it) is an action-plan
+/// header.
+fn header_mapping(
+    all: &[Vec<String>],
+    rows: &[Row],
+    r: usize,
+    opts: &Options,
+    inside: bool,
+    near_top: bool,
+    previous: Option<&[String]>,
+) -> Result<HeaderMatch, Option<String>> {
+    let flagged = rows[r].header;
+    let mut first = all[r].clone();
+    while first.last().is_some_and(|h| h.is_empty()) {
+        first.pop();
+    }
+    if first.iter().filter(|c| !c.is_empty()).count() < 2 && !flagged {
+        return Err(None);
+    }
+    if !label_like(&first, flagged) {
+        return Err(None);
+    }
+    // Cheap test first: a header names at least one field by its words.
+    let named = |hs: &[String]| {
+        hs.iter()
+            .filter(|h| {
+                header::score(h, &opts.header_synonyms)
+                    .first()
+                    .is_some_and(|(_, v)| *v >= 0.45)
+            })
+            .count()
+    };
+    // Inside a plan a new header must name at least two fields (a data row that mentions a
+    // header word is not one).
+    let need = if inside { 2 } else { 1 };
+    let n = named(&first);
+    // A header whose labels no vocabulary knows ("Column A", "Ref 2") is tried only at the top
+    // of a table, and must then be clearly unlike the rows under it (see `mapping_at`).
+    let weak = n == 0 && !flagged && !inside && near_top;
+    if n < need && !flagged && !weak {
+        return Err(None);
+    }
+    let mut best: Option<(f64, HeaderMatch)> = None;
+    let mut why: Option<String> = None;
+    let mut labels = first.clone();
+    let mut keys = vec![header_key(&all[r])];
+    for lines in 1..=3usize {
+        if lines > 1 {
+            let q = r + lines - 1;
+            let Some(next) = all.get(q) else { break };
+            if !header_line_continues(&labels, next, rows[q].header) {
+                break;
+            }
+            if labels.len() < next.len() {
+                labels.resize(next.len(), String::new());
+            }
+            for (k, c) in next.iter().enumerate() {
+                if !c.is_empty() {
+                    labels[k] = if labels[k].is_empty() {
+                        c.clone()
+                    } else {
+                        format!("{} {}", labels[k], c)
+                    };
+                }
+            }
+            while labels.last().is_some_and(|h| h.is_empty()) {
+                labels.pop();
+            }
+            keys.push(header_key(next));
+        }
+        match mapping_at(all, r + lines, &labels, opts, lines, &keys, previous, weak) {
+            Ok((score, m)) => {
+                // A further line may not make the header worse.
+                let better = best.as_ref().is_none_or(|(s, _)| score >= *s - 0.01);
+                if better {
+                    best = Some((score, m));
+                }
+            }
+            Err(reason) => {
+                why.get_or_insert(reason);
+            }
+        }
+    }
+    best.map(|(_, m)| m).ok_or(why)
+}
+
+/// Map `labels` as the header of the rows from `start` on; `Some((total evidence, match))`
+/// when they make an action-plan header.
+fn mapping_at(
+    all: &[Vec<String>],
+    start: usize,
+    labels: &[String],
+    opts: &Options,
+    lines: usize,
+    keys: &[Vec<String>],
+    previous: Option<&[String]>,
+    weak: bool,
+) -> Result<(f64, HeaderMatch), String> {
+    let below = &all[start.min(all.len())..all.len().min(start + 40)];
+    let width = |c: &Vec<String>| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1);
+    let typical = below.iter().map(width).max().unwrap_or(0);
+    // Rows below may fill more columns than the header labels: an unlabelled number column in
+    // front, or unlabelled columns at the end. Each way of lining the labels up with the cells
+    // is tried, and the one the content supports best is taken.
+    // Layouts that give every cell a column come first; the labels as printed win only with
+    // clearly more evidence.
+    let mut layouts: Vec<Vec<String>> = Vec::new();
+    if typical > labels.len() && !labels.is_empty() {
+        // A number column in front: most rows start with a number and every row is wider.
         let rows_with_ref = below
             .iter()
             .filter(|c| c.first().is_some_and(|x| is_ref(x)))
             .count();
-        if rows_with_ref * 2 > below.len().max(1)
+        if !labels[0].is_empty()
+            && rows_with_ref * 2 > below.len().max(1)
             && below
                 .iter()
-                .all(|c| c.len() > headers.len() || c.iter().all(|x| x.is_empty()))
+                .all(|c| c.len() > labels.len() || c.iter().all(|x| x.is_empty()))
         {
-            headers.insert(0, String::new());
+            let mut front = labels.to_vec();
+            front.insert(0, String::new());
+            if typical > front.len() {
+                front.resize(typical, String::new());
+            }
+            layouts.push(front);
+        }
+        let mut back = labels.to_vec();
+        back.resize(typical, String::new());
+        layouts.push(back);
+    }
+    layouts.push(labels.to_vec());
+    // The same header as the last plan's with labels left out: the missing labels are the
+    // last plan's (a later table of one layout that dropped "X Reference").
+    if let Some(prev) = previous {
+        let same = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.is_empty())
+            .all(|(k, l)| {
+                prev.get(k)
+                    .is_some_and(|p| header::words(p) == header::words(l))
+            });
+        let named = labels.iter().filter(|l| !l.is_empty()).count();
+        if same
+            && named >= 2
+            && prev.len() >= labels.len()
+            && prev.len() <= typical.max(labels.len())
+        {
+            let filled: Vec<String> = prev.to_vec();
+            if filled != labels {
+                layouts.insert(0, filled);
+            }
         }
     }
-    // Rows that fill more columns than the header names have unnamed trailing columns.
-    let common = {
-        let mut widths: Vec<usize> = below
+    let mut best: Option<(f64, Vec<String>, Vec<Profile>, Vec<Column>, (f64, String))> = None;
+    let mut why = String::new();
+    for headers in layouts {
+        // Profiles of the cells each label would sit over. A row wider than the labels that
+        // starts with a number has the number in front of the first column (its reference).
+        let w = headers.len();
+        let fitted: Vec<&[String]> = below
             .iter()
-            .map(|c| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1))
-            .filter(|&w| w > 0)
+            .map(|c| {
+                if width(c) > w && !headers[0].is_empty() && c.first().is_some_and(|x| is_ref(x)) {
+                    &c[1..]
+                } else {
+                    &c[..]
+                }
+            })
             .collect();
-        widths.sort_unstable();
-        widths.get(widths.len() / 2).copied().unwrap_or(0)
-    };
-    // Only where the header line itself printed the empty cells (a trailing tab).
-    let printed = all[r].len();
-    if common > headers.len() && printed > headers.len() {
-        headers.resize(common.min(printed), String::new());
+        let profiles: Vec<Profile> = (0..w)
+            .map(|k| Profile::of(fitted.iter().filter_map(|c| c.get(k).map(String::as_str))))
+            .collect();
+        let columns = assign::assign(&headers, &profiles, &opts.header_synonyms);
+        let accepted = match assign::accept(&columns, &profiles) {
+            Ok(a) => a,
+            Err(reason) => {
+                if why.is_empty() {
+                    why = reason;
+                }
+                continue;
+            }
+        };
+        // How well the labels agree with the content under them; columns without a label
+        // count for less.
+        let total: f64 = columns
+            .iter()
+            .map(|c| c.confidence * if c.header.is_empty() { 0.5 } else { 1.0 })
+            .sum::<f64>();
+        if best.as_ref().is_none_or(|b| total > b.0 + 0.05) {
+            best = Some((total, headers, profiles, columns, accepted));
+        }
     }
-    let profiles: Vec<Profile> = (0..headers.len())
-        .map(|k| header::profile(below.iter().filter_map(|c| c.get(k).map(String::as_str))))
-        .collect();
-    let columns = header::map_columns(&headers, &profiles, &opts.header_synonyms);
-    let confidence = header::plan_confidence(&columns)?;
-    Some((columns, confidence))
+    let Some((_, headers, profiles, columns, (confidence, reason))) = best else {
+        return Err(why);
+    };
+    if weak && !content_carries(&headers, &profiles, &columns) {
+        return Err(
+            "labels name no field and the content under them does not clearly read as a plan"
+                .to_string(),
+        );
+    }
+    if resembles_data(&headers, &profiles) {
+        return Err(format!(
+            "the row with header words ({}) looks like the rows under it: a data row, not a header",
+            labels
+                .iter()
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("\"{l}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let total: f64 = columns.iter().map(|c| c.confidence).sum();
+    Ok((
+        total,
+        HeaderMatch {
+            columns,
+            confidence,
+            reason,
+            lines,
+            profiles,
+            keys: keys.to_vec(),
+        },
+    ))
 }

@@ -74,6 +74,9 @@ pub fn normalise_plans(plans: &[Plan], context: &Context) -> (Vec<PlanInfo>, Vec
                 header: c.header.clone(),
                 field: c.field.map(|f| f.name().to_string()),
                 confidence: (c.confidence * 100.0).round() / 100.0,
+                header_score: (c.header_score * 100.0).round() / 100.0,
+                content_score: (c.content_score * 100.0).round() / 100.0,
+                reason: c.reason.clone(),
             });
         }
         infos.push(PlanInfo {
@@ -82,6 +85,7 @@ pub fn normalise_plans(plans: &[Plan], context: &Context) -> (Vec<PlanInfo>, Vec
             columns,
             mappings,
             confidence: (plan.confidence * 100.0).round() / 100.0,
+            reason: plan.reason.clone(),
             section: plan.section.clone(),
             source: crate::document::Source {
                 table: Some(index),

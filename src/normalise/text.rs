@@ -37,7 +37,10 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
         if line.is_empty() {
             continue;
         }
-        if out.ends_with('-') && !out.ends_with(" -") {
+        if splits_code(&out, &line) {
+            // "SO3,SO4,SO" + "5": a code broken by a narrow column.
+            out.push_str(&line);
+        } else if out.ends_with('-') && !out.ends_with(" -") {
             let first: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
             if first.chars().next().is_some_and(char::is_lowercase)
                 && SUFFIXES.contains(&first.as_str())
@@ -53,6 +56,22 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
         }
     }
     out
+}
+
+/// Does a line break fall inside a code of a list of codes ("SO1, SO" / "2", "S" / "O6")? The
+/// text so far is a list of codes ending in the letters of one, and the line starts with the rest.
+fn splits_code(before: &str, line: &str) -> bool {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[A-Z]{1,4}\s?[0-9]{1,3}\s*[,;/&]\s*)+([A-Z]{1,4})$")
+            .expect("code list regex")
+    });
+    static REST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([A-Z]{0,3})[0-9]{1,3}(?:[,;/&\s]|$)").expect("code rest regex")
+    });
+    match (LIST.captures(before), REST.captures(line)) {
+        (Some(a), Some(b)) => a[1].len() + b[1].len() <= 4,
+        _ => false,
+    }
 }
 
 /// Split a cell into items: each line starting with a bullet glyph starts an item; other lines
@@ -113,6 +132,22 @@ pub fn joined(cell: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_broken_by_a_narrow_column_rejoin() {
+        assert_eq!(join_lines(["SO3,SO4,SO", "5"]), "SO3,SO4,SO5");
+        assert_eq!(
+            join_lines(["SO1,SO2,SO3,SO4,SO5,S", "O6"]),
+            "SO1,SO2,SO3,SO4,SO5,SO6"
+        );
+        assert_eq!(join_lines(["SO2,SO3,SO", "4,SO5,"]), "SO2,SO3,SO4,SO5,");
+        // Not a code list: words stay apart.
+        assert_eq!(
+            join_lines(["Call NHS", "111 for advice"]),
+            "Call NHS 111 for advice"
+        );
+        assert_eq!(join_lines(["NHS", "111"]), "NHS 111");
+    }
 
     #[test]
     fn cleans_and_joins() {

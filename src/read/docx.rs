@@ -435,7 +435,8 @@ impl Numbering {
     }
 }
 
-fn format_number(v: u32, fmt: &str) -> String {
+/// A list number in an OOXML number format (`decimal`, `lowerLetter`, `upperRoman`, ...).
+pub(crate) fn format_number(v: u32, fmt: &str) -> String {
     match fmt {
         "lowerLetter" | "upperLetter" => {
             let mut s = String::new();

@@ -23,6 +23,7 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsx};
 use quick_xml::events::Event;
 
+use super::odf;
 use super::zipsafe::{self, Budget, SafeZip};
 use crate::document::{Block, BlockKind, Cell, Document, Format, Row, Source, Table};
 use crate::error::{Error, Result};
@@ -491,16 +492,6 @@ fn ods_scan<R: std::io::BufRead>(
     let mut row_repeat: u64 = 1;
     let mut depth_table = 0usize;
     let mut ext = Extent::default();
-    let get = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> Option<u64> {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == key)
-            .and_then(|a| {
-                std::str::from_utf8(&a.value)
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-            })
-    };
     loop {
         let ev = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
@@ -514,17 +505,7 @@ fn ods_scan<R: std::io::BufRead>(
                     b"table:table" if !empty => {
                         depth_table += 1;
                         if depth_table == 1 {
-                            let name = e
-                                .attributes()
-                                .flatten()
-                                .find(|a| a.key.as_ref() == b"table:name")
-                                .map(|a| {
-                                    let raw = String::from_utf8_lossy(&a.value).into_owned();
-                                    quick_xml::escape::unescape(&raw)
-                                        .map(|c| c.into_owned())
-                                        .unwrap_or(raw)
-                                })
-                                .unwrap_or_default();
+                            let name = odf::attr_str(e, b"table:name").unwrap_or_default();
                             if let Some((n, _)) = out.last() {
                                 ext.check("ODS", &format!("sheet '{n}'"))?;
                             }
@@ -535,19 +516,19 @@ fn ods_scan<R: std::io::BufRead>(
                     }
                     b"table:table-row" if depth_table == 1 => {
                         col = 0;
-                        row_repeat = get(e, b"table:number-rows-repeated").unwrap_or(1).max(1);
+                        row_repeat = odf::rows_repeated(e);
                         if empty {
                             row = row.saturating_add(row_repeat);
                         }
                     }
-                    b"table:table-cell" | b"table:covered-table-cell" if depth_table == 1 => {
-                        let rep = get(e, b"table:number-columns-repeated").unwrap_or(1).max(1);
-                        let cs = get(e, b"table:number-columns-spanned").unwrap_or(1).max(1);
-                        let rs = get(e, b"table:number-rows-spanned").unwrap_or(1).max(1);
-                        let has_value = e
-                            .attributes()
-                            .flatten()
-                            .any(|a| a.key.as_ref() == b"office:value-type");
+                    name if odf::is_cell(name) && depth_table == 1 => {
+                        let odf::CellLayout {
+                            repeat: rep,
+                            cols: cs,
+                            rows: rs,
+                            has_value,
+                            ..
+                        } = odf::cell_layout(e);
                         if has_value {
                             ext.add(row, col);
                             ext.add(

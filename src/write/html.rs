@@ -396,6 +396,8 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
                 match p.kind {
                     crate::report::PlanKind::Table => "table",
                     crate::report::PlanKind::Prose => "prose list",
+                    crate::report::PlanKind::Records => "records",
+                    crate::report::PlanKind::List => "numbered list",
                 },
                 esc(p.section.as_deref().unwrap_or("")),
                 cols.join("; "),

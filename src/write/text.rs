@@ -40,6 +40,8 @@ pub fn render(r: &Report) -> String {
         let kind = match p.kind {
             PlanKind::Table => "table",
             PlanKind::Prose => "list",
+            PlanKind::Records => "records",
+            PlanKind::List => "numbered list",
         };
         let _ =
             writeln!(
