@@ -267,8 +267,11 @@ pub fn glue(p: &TextLine, next: &str, right: f32, sep: &str) -> String {
     if p.space_after {
         return sep.to_string();
     }
+    // A word too long for its cell broken at the cell's edge: the line is that one word and
+    // reaches the edge; the next line goes on in the same case (or is lower case).
+    let goes_on = first.is_lowercase() || (last.is_uppercase() && first.is_uppercase());
     if (last.is_alphabetic() || (matches!(last, '\'' | '’') && before.is_alphabetic()))
-        && first.is_lowercase()
+        && goes_on
         && !pt.contains([' ', '-'])
         && pt.chars().count() >= 3
         && !COMMON.contains(&pt.to_lowercase().as_str())

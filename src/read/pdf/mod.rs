@@ -390,10 +390,6 @@ impl<'t> Assembler<'t> {
                 glyphs.retain(|g| g.flags & ARTIFACT == 0);
             }
         }
-        let (mut tables, glyphs) = match self.tags {
-            Some(t) => tagged_tables(t, number, glyphs),
-            None => (Vec::new(), glyphs),
-        };
         // The edges of filled boxes are rules too: tables drawn as shaded cells without lines
         // (PowerPoint, designed documents) get their grid from them.
         let mut segs = segs;
@@ -403,6 +399,10 @@ impl<'t> Assembler<'t> {
                 segs.extend(fill_edges(r));
             }
         }
+        let (mut tables, glyphs) = match self.tags {
+            Some(t) => tagged_tables(t, number, glyphs, &segs),
+            None => (Vec::new(), glyphs),
+        };
         let grids = ruled::find_grids(&segs, height);
         let mut inside: Vec<Vec<Glyph>> = vec![Vec::new(); grids.len()];
         let mut free = Vec::new();
@@ -570,7 +570,12 @@ fn fill_edges(r: glyphs::Rect) -> [glyphs::Seg; 4] {
 
 /// Take the glyphs of tagged table cells out of a page and build the tables' parts on it, when
 /// they agree with the page's geometry. Returns the tables and the remaining glyphs.
-fn tagged_tables(tags: &Tags, number: u32, glyphs: Vec<Glyph>) -> (Vec<PTable>, Vec<Glyph>) {
+fn tagged_tables(
+    tags: &Tags,
+    number: u32,
+    glyphs: Vec<Glyph>,
+    segs: &[glyphs::Seg],
+) -> (Vec<PTable>, Vec<Glyph>) {
     let page = number - 1;
     if !tags.cells.contains_key(&page) {
         return (Vec::new(), glyphs);
@@ -599,7 +604,7 @@ fn tagged_tables(tags: &Tags, number: u32, glyphs: Vec<Glyph>) -> (Vec<PTable>, 
             .map(|k| ((k.1, k.2), by_cell.remove(&k).unwrap_or_default()))
             .collect();
         cells.sort_by_key(|(rc, _)| *rc);
-        match build_tagged(t, meta, number, &cells) {
+        match build_tagged(t, meta, number, &cells, segs) {
             Some(pt) => out.push(pt),
             None => {
                 for (_, gs) in cells {
@@ -625,6 +630,35 @@ fn bbox(gs: &[Glyph]) -> (f32, f32, f32, f32) {
         })
 }
 
+/// True when a vertical separator (rule or edge of a filled box) stands between `lo` and `hi`
+/// across the whole band `top..bottom`.
+fn crosses(segs: &[glyphs::Seg], lo: f32, hi: f32, top: f32, bottom: f32) -> bool {
+    segs.iter().any(|s| {
+        !s.horizontal && s.pos > lo && s.pos < hi && s.a <= top + 1.0 && s.b >= bottom - 1.0
+    })
+}
+
+/// Right edge of a cell's text area from the drawing: the separator on the cell's right less
+/// the padding the column's text (starting at `left`) keeps from the separator on its left.
+/// A word too long for the cell is broken there. `None` without separators on both sides.
+fn padded_right(segs: &[glyphs::Seg], left: f32, b: (f32, f32, f32, f32)) -> Option<f32> {
+    let across = |s: &&glyphs::Seg| !s.horizontal && s.a <= b.1 + 1.0 && s.b >= b.3 - 1.0;
+    let lsep = segs
+        .iter()
+        .filter(across)
+        .filter(|s| s.pos <= left + 0.5 && s.pos > left - 30.0)
+        .map(|s| s.pos)
+        .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))))?;
+    let rsep = segs
+        .iter()
+        .filter(across)
+        .filter(|s| s.pos >= b.2 - 0.5)
+        .map(|s| s.pos)
+        .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.min(x))))?;
+    let pad = left - lsep;
+    (0.0..25.0).contains(&pad).then_some(rsep - pad)
+}
+
 /// One page's part of a tagged table, or `None` when the tags do not fit the page: fewer than
 /// two columns or rows in the whole table, cells of a row not left to right, or rows not top
 /// to bottom. Rows whose tags leave cells out (empty cells not tagged) get their columns from
@@ -634,6 +668,7 @@ fn build_tagged(
     meta: &tags::TagTable,
     page: u32,
     cells: &[((u32, u32), Vec<Glyph>)],
+    segs: &[glyphs::Seg],
 ) -> Option<PTable> {
     if meta.ncols < 2 || meta.nrows < 2 {
         return None;
@@ -667,11 +702,46 @@ fn build_tagged(
             v.get(v.len() / 2).copied()
         })
         .collect();
+    // Where the columns' separators (rules, edges of cell shading) may stand: between the
+    // first and the last column's text.
+    let known: Vec<f32> = col_left.iter().flatten().copied().collect();
+    let inner = match (known.first(), known.last()) {
+        (Some(&a), Some(&z)) if known.len() >= 2 => Some((a + 1.0, z - 0.5)),
+        _ => None,
+    };
+    // Does the drawing separate the columns of full rows? Then a row of one tagged cell spans
+    // the table exactly when no separator crosses it (a merged section row), and is an
+    // ordinary row with empty cells left untagged when one does.
+    let separated = inner.is_some_and(|(lo, hi)| {
+        let mut bands: Vec<(u32, f32, f32)> = Vec::new();
+        for &(r, _, b, _) in inked.iter().filter(|c| full(c.0)) {
+            match bands.last_mut() {
+                Some(x) if x.0 == r => {
+                    x.1 = x.1.min(b.1);
+                    x.2 = x.2.max(b.3);
+                }
+                _ => bands.push((r, b.1, b.3)),
+            }
+        }
+        let crossed = bands
+            .iter()
+            .filter(|&&(_, t, btm)| crosses(segs, lo, hi, t, btm))
+            .count();
+        crossed * 2 > bands.len()
+    });
+    let spans_table = |b: (f32, f32, f32, f32)| -> bool {
+        match inner {
+            Some((lo, hi)) if separated => !crosses(segs, lo, hi, b.1, b.3),
+            // No separators drawn: the text itself runs over a column's start.
+            Some(_) => known.get(1).is_some_and(|&x| b.2 > x + 2.0),
+            None => (b.2 - b.0) > 0.5 * (x1 - x0),
+        }
+    };
     // Final placement: (row, col, one_cell_row).
     let mut placed: Vec<(u32, usize, bool, (f32, f32, f32, f32), &Vec<Glyph>)> = Vec::new();
     let mut last: Option<(u32, usize)> = None;
     for &(r, c, b, gs) in &inked {
-        let single = meta.single_rows.contains(&r) && (b.2 - b.0) > 0.5 * (x1 - x0);
+        let single = meta.single_rows.contains(&r) && spans_table(b);
         let mut col = c as usize;
         if !full(r) && !single && col_left.iter().any(Option::is_some) {
             let min = match last {
@@ -764,7 +834,13 @@ fn build_tagged(
                 space_after: l.space_after(),
             })
             .collect();
-        let right = if single { b.2 } else { right_of(c, b.2) };
+        let right = if single {
+            b.2
+        } else {
+            let next = right_of(c, b.2);
+            padded_right(segs, col_left.get(c).copied().flatten().unwrap_or(b.0), b)
+                .map_or(next, |x| x.min(next))
+        };
         let k = if row.cells.len() == 1 { 0 } else { c };
         if let Some(cell) = row.cells.get_mut(k) {
             let t = join_lines(&tl, right, "\n");

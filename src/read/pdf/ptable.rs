@@ -207,7 +207,8 @@ pub fn stitch(prev: &mut PTable, mut next: PTable, prev_full: bool) {
 }
 
 /// Append the next page's part of a tagged table: a row that the structure tree says is the
-/// same row (split by the page break) is joined cell by cell, the others are appended.
+/// same row (split by the page break) is joined cell by cell, the others (and a header row
+/// repeated on the new page) are appended.
 pub fn stitch_tagged(prev: &mut PTable, next: PTable) {
     for row in next.rows {
         let same = if row.tag_row.is_some() {
@@ -215,6 +216,9 @@ pub fn stitch_tagged(prev: &mut PTable, next: PTable) {
                 .iter()
                 .rposition(|r| r.tag_row == row.tag_row)
                 .filter(|&i| i + 4 >= prev.rows.len())
+                // A header drawn again at the top of the page (a repeated `THead`, tagged as
+                // the same row) is a repeated header row, not the rest of a split one.
+                .filter(|&i| !repeats(&row_texts(&prev.rows[i]), &row_texts(&row)))
         } else {
             None
         };
@@ -369,5 +373,41 @@ mod tests {
         let b = t(2, &[&["Do that", "PCT"]]);
         stitch(&mut a, b, true);
         assert_eq!(a.rows.len(), 3);
+    }
+
+    /// Tags `(row index, header)` onto a page table's rows.
+    fn tagged(mut t: PTable, rows: &[(u32, bool)]) -> PTable {
+        for (r, &(i, h)) in t.rows.iter_mut().zip(rows) {
+            r.tag_row = Some(i);
+            r.header = h;
+        }
+        t
+    }
+
+    #[test]
+    fn tagged_rows_split_by_the_break_join_and_a_repeated_header_stays_a_row() {
+        // Chromium tags the `thead` it repeats on every page as the table's first row again.
+        let mut a = tagged(
+            t(1, &[&["Action", "Lead"], &["Do this and", "HHAS"]]),
+            &[(0, true), (1, false)],
+        );
+        let b = tagged(
+            t(
+                2,
+                &[&["Action", "Lead"], &["that", ""], &["Do more", "PCT"]],
+            ),
+            &[(0, true), (1, false), (2, false)],
+        );
+        stitch_tagged(&mut a, b);
+        let texts: Vec<Vec<String>> = a.rows.iter().map(row_texts).collect();
+        assert_eq!(
+            texts,
+            [
+                ["action", "lead"],
+                ["do this and that", "hhas"],
+                ["action", "lead"],
+                ["do more", "pct"]
+            ]
+        );
     }
 }
