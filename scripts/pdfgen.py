@@ -12,6 +12,8 @@ wrap inside their cells and may be split by page breaks. `write_pdf` draws the p
 - ``one_page=True``: all pages stacked on one tall page; a plan made with a tall ``height``
   and drawn with the same ``height`` is one giant page with the table running down it;
 - ``tiles=k``: each page's content drawn k times, each copy clipped to a k-th of the page;
+- ``word_shading(pages)``: header cells shaded as Word shades them (cell, paragraph and line
+  boxes of one colour, nested);
 - ``rotate=q``: the content is drawn turned by q quarter turns on a page whose /Rotate turns it
   back upright (``compensate=True``) or leaves it sideways (``compensate=False``).
 """
@@ -136,8 +138,12 @@ def esc(s):
 
 def content(items, glyphs="runs", rnd=None, dy=0.0):
     """Content-stream operators for a page's items (shifted up by `dy`)."""
-    text_ops, line_ops = [], []
+    text_ops, line_ops, fill_ops = [], [], []
     for it in items:
+        if it[0] == "fill":
+            _, x0, y0, x1, y1, grey = it
+            fill_ops.append(f"{grey:.2f} g {x0:.2f} {y0 + dy:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re f")
+            continue
         if it[0] == "line":
             _, x0, y0, x1, y1 = it
             line_ops.append(f"{x0:.2f} {y0 + dy:.2f} m {x1:.2f} {y1 + dy:.2f} l S")
@@ -154,7 +160,28 @@ def content(items, glyphs="runs", rnd=None, dy=0.0):
             text_ops.append(f"BT /{font} {size:.1f} Tf {x:.2f} {y + dy:.2f} Td ({esc(s)}) Tj ET")
     if glyphs == "shuffled":
         (rnd or random.Random(7)).shuffle(text_ops)
-    return ["0 g 0.5 w"] + line_ops + text_ops
+    return fill_ops + ["0 g 0.5 w"] + line_ops + text_ops
+
+
+def word_shading(pages, grey=0.85):
+    """The pages with their header rows shaded as Word draws cell shading: the cell, the
+    paragraph inside its padding, and each word's line, three boxes of one colour."""
+    xs = [MARGIN]
+    for _, cw in COLS:
+        xs.append(xs[-1] + cw)
+    out = []
+    for items in pages:
+        fills = []
+        for it in items:
+            if it[0] == "text" and it[5] and it[4] == SIZE and it[3] in [h for h, _ in COLS]:
+                _, x, ty, h, _, _ = it
+                k = [c for c, _ in COLS].index(h)
+                top, bottom = ty + 11, ty - 5
+                fills.append(("fill", xs[k], bottom, xs[k + 1], top, grey))
+                fills.append(("fill", xs[k] + 1.5, bottom + 1, xs[k + 1] - 1.5, top - 1, grey))
+                fills.append(("fill", x, ty - 2, x + width(h), ty + SIZE, grey))
+        out.append(fills + items)
+    return out
 
 
 def write_pdf(pages, glyphs="runs", one_page=False, tiles=1, rotate=0, compensate=True, seed=7,

@@ -527,6 +527,13 @@ fn glyph_order_giant_pages_and_clipped_copies_do_not_change_the_actions() {
     assert_same_plan(&["plan-shuffled.pdf", "plan-giant.pdf", "plan-tiled.pdf"]);
 }
 
+/// Word shades a cell with three boxes of one colour (cell, paragraph, line of words): only the
+/// cell's edges are seen, the others must not split the columns.
+#[test]
+fn cell_shading_drawn_as_nested_boxes_keeps_the_columns() {
+    assert_same_plan(&["plan-word-shading.pdf"]);
+}
+
 #[test]
 fn damaged_cross_reference_tables_are_repaired() {
     assert_same_plan(&[

@@ -393,9 +393,10 @@ impl<'t> Assembler<'t> {
         // The edges of filled boxes are rules too: tables drawn as shaded cells without lines
         // (PowerPoint, designed documents) get their grid from them.
         let mut segs = segs;
-        for f in &fills {
+        let hidden = hidden_fills(&fills);
+        for (f, hide) in fills.iter().zip(hidden) {
             let r = f.rect;
-            if r.w() > 8.0 && r.h() > 8.0 && r.w() < 0.95 * width.max(1.0) * 2.0 {
+            if !hide && r.w() > 8.0 && r.h() > 8.0 && r.w() < 0.95 * width.max(1.0) * 2.0 {
                 segs.extend(fill_edges(r));
             }
         }
@@ -552,6 +553,33 @@ impl<'t> Assembler<'t> {
 }
 
 /// The four edges of a filled box, as rules.
+/// Fills whose edges cannot be seen: a box inside another box of the same colour (Word shades
+/// a cell, then the paragraph inside it with its padding, then the words' line, all in the
+/// cell's colour), or a second copy of a box. Their edges are no cell boundaries. Pages with
+/// very many fills (vector art) are not compared pairwise.
+fn hidden_fills(fills: &[glyphs::Fill]) -> Vec<bool> {
+    if fills.len() > 3000 {
+        return vec![false; fills.len()];
+    }
+    fills
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let r = f.rect;
+            fills.iter().enumerate().any(|(j, o)| {
+                let q = o.rect;
+                j != i
+                    && (o.light - f.light).abs() < 0.03
+                    && q.x0 <= r.x0 + 0.5
+                    && q.x1 >= r.x1 - 0.5
+                    && q.y0 <= r.y0 + 0.5
+                    && q.y1 >= r.y1 - 0.5
+                    && (j < i || q.w() > r.w() + 0.5 || q.h() > r.h() + 0.5)
+            })
+        })
+        .collect()
+}
+
 fn fill_edges(r: glyphs::Rect) -> [glyphs::Seg; 4] {
     let h = |pos: f32| glyphs::Seg {
         horizontal: true,
@@ -1010,5 +1038,28 @@ mod tests {
         assert_eq!(page_list(&[3]), "page 3");
         assert_eq!(page_list(&[3, 4, 5]), "pages 3-5");
         assert_eq!(page_list(&[3, 5, 9]), "pages 3, 5 and 9");
+    }
+
+    #[test]
+    fn boxes_inside_a_box_of_their_colour_draw_no_edges() {
+        let f = |x0: f32, y0: f32, x1: f32, y1: f32, light: f32| glyphs::Fill {
+            rect: glyphs::Rect { x0, y0, x1, y1 },
+            light,
+        };
+        // Word: a shaded cell, the paragraph inside it (padding), the words' line; a second
+        // copy of the next cell; then a cell of another colour and a white box on the shading.
+        let fills = [
+            f(54.5, 197.0, 153.6, 237.2, 0.17),
+            f(59.6, 197.0, 148.4, 210.5, 0.17),
+            f(68.6, 197.0, 97.8, 210.5, 0.17),
+            f(154.1, 197.0, 253.2, 237.2, 0.17),
+            f(154.1, 197.0, 253.2, 237.2, 0.17),
+            f(253.7, 197.0, 352.8, 237.2, 0.59),
+            f(260.0, 200.0, 300.0, 220.0, 1.0),
+        ];
+        assert_eq!(
+            hidden_fills(&fills),
+            [false, true, true, false, true, false, false]
+        );
     }
 }
