@@ -799,11 +799,10 @@ impl<'f, 'a> Interp<'f, 'a> {
                 return;
             }
             match op {
-                TypedInstruction::SaveState(_) => {
-                    if self.stack.len() < 256 {
-                        self.stack.push(self.gs.clone());
-                    }
+                TypedInstruction::SaveState(_) if self.stack.len() < 256 => {
+                    self.stack.push(self.gs.clone());
                 }
+                TypedInstruction::SaveState(_) => {}
                 TypedInstruction::RestoreState(_) => {
                     if let Some(g) = self.stack.pop() {
                         self.gs = g;

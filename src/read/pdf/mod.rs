@@ -446,7 +446,7 @@ impl<'t> Assembler<'t> {
         pages::remove_furniture(&mut p.lines, p.height, &|k| furniture.repeated(i, k));
         // Right edge of the text area, taking the margins as equal on both sides.
         let left = p.lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
-        let text_right = (left < p.width / 2.0).then(|| p.width - left);
+        let text_right = (left < p.width / 2.0).then_some(p.width - left);
         let (bl_tables, rest) = borderless::find(p.lines, p.number, text_right);
         let mut items: Vec<Item> = p
             .tables
@@ -645,7 +645,10 @@ fn tagged_tables(
 }
 
 /// Bounding box of glyphs: (x0, top, x1, bottom).
-fn bbox(gs: &[Glyph]) -> (f32, f32, f32, f32) {
+/// A box as (left, top, right, bottom).
+type BBox = (f32, f32, f32, f32);
+
+fn bbox(gs: &[Glyph]) -> BBox {
     gs.iter()
         .filter(|g| !g.is_space())
         .fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |a, g| {
@@ -703,7 +706,7 @@ fn build_tagged(
     }
     let ncols = meta.ncols as usize;
     // (row, tagged col, bbox, glyphs) of cells with ink.
-    let inked: Vec<(u32, u32, (f32, f32, f32, f32), &Vec<Glyph>)> = cells
+    let inked: Vec<(u32, u32, BBox, &Vec<Glyph>)> = cells
         .iter()
         .filter(|(_, gs)| gs.iter().any(|g| !g.is_space()))
         .map(|((r, c), gs)| (*r, *c, bbox(gs), gs))
@@ -766,7 +769,7 @@ fn build_tagged(
         }
     };
     // Final placement: (row, col, one_cell_row).
-    let mut placed: Vec<(u32, usize, bool, (f32, f32, f32, f32), &Vec<Glyph>)> = Vec::new();
+    let mut placed: Vec<(u32, usize, bool, BBox, &Vec<Glyph>)> = Vec::new();
     let mut last: Option<(u32, usize)> = None;
     for &(r, c, b, gs) in &inked {
         let single = meta.single_rows.contains(&r) && spans_table(b);
