@@ -4,11 +4,13 @@
 pub mod assign;
 pub mod explain;
 pub mod header;
+pub mod lists;
 pub mod profile;
 pub mod prose;
+pub mod records;
 pub mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::document::{BlockKind, Document, Source};
 use crate::report::PlanKind;
@@ -146,6 +148,10 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
     let mut candidates: Vec<Candidate> = Vec::new();
     let definitions = definitions(document);
     let mut plans: Vec<Plan> = Vec::new();
+    // Block index of each plan's start (document order), and blocks taken by plans.
+    let mut order: Vec<usize> = Vec::new();
+    let mut taken: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut list_blocks: Vec<usize> = Vec::new();
     let mut around = table::Surroundings::default();
     let mut heading: Option<String> = None;
     let mut table_index = 0u32;
@@ -153,13 +159,17 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
     let mut list_section: (Option<String>, Option<String>) = (None, None);
 
     let flush = |list: &mut Vec<prose::Item>,
+                 list_blocks: &mut Vec<usize>,
                  plans: &mut Vec<Plan>,
+                 order: &mut Vec<usize>,
+                 taken: &mut std::collections::HashSet<usize>,
                  candidates: &mut Vec<Candidate>,
                  heading: &Option<String>,
                  ctx: &(Option<String>, Option<String>)| {
         if list.is_empty() {
             return;
         }
+        let blocks = std::mem::take(list_blocks);
         if !prose::is_action_list(list, heading.as_deref(), false) {
             candidates.push(Candidate::rejected(
                 CandidateKind::List,
@@ -191,11 +201,14 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
                 {
                     let extra = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
                     p.rows.extend(extra.rows);
+                    taken.extend(blocks);
                 }
                 _ => {
                     let mut p = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
                     p.confidence = confidence;
                     candidates.push(Candidate::taken(CandidateKind::List, &p));
+                    order.push(blocks[0]);
+                    taken.extend(blocks);
                     plans.push(p);
                 }
             }
@@ -203,9 +216,10 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
         list.clear();
     };
 
-    for block in &document.blocks {
+    for (bi, block) in document.blocks.iter().enumerate() {
         match &block.kind {
             BlockKind::ListItem { text, .. } => {
+                list_blocks.push(bi);
                 if list.is_empty() {
                     list_section = (around.section.clone(), around.objective.clone());
                 }
@@ -217,7 +231,10 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
             }
             _ => flush(
                 &mut list,
+                &mut list_blocks,
                 &mut plans,
+                &mut order,
+                &mut taken,
                 &mut candidates,
                 &heading,
                 &list_section,
@@ -248,7 +265,9 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
                         }
                         for p in &found {
                             candidates.push(Candidate::taken(CandidateKind::Table, p));
+                            order.push(bi);
                         }
+                        taken.insert(bi);
                         plans.extend(found);
                     }
                     Err(why) => candidates.push(Candidate::rejected(
@@ -269,20 +288,68 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
     }
     flush(
         &mut list,
+        &mut list_blocks,
         &mut plans,
+        &mut order,
+        &mut taken,
         &mut candidates,
         &heading,
         &list_section,
     );
+    // Records: actions printed as repeated sets of labels (mini-tables, label columns,
+    // "Lead:" paragraphs), from blocks no table plan took.
+    let (found, rejected) = records::find(&document.blocks, &|i| taken.contains(&i), opts);
+    for r in found {
+        candidates.push(Candidate::taken(CandidateKind::Records, &r.plan));
+        taken.extend(r.blocks);
+        order.push(r.block);
+        plans.push(r.plan);
+    }
+    for r in rejected {
+        if r.records >= 2 {
+            candidates.push(Candidate::rejected(
+                CandidateKind::Records,
+                r.source,
+                r.records,
+                r.reason,
+            ));
+        }
+    }
+    // Numbered, lettered, bulleted and labelled action lists.
+    let (found, rejected) = lists::find(&document.blocks, &|i| taken.contains(&i));
+    for l in found {
+        candidates.push(Candidate::taken(CandidateKind::List, &l.plan));
+        taken.extend(l.blocks);
+        order.push(l.block);
+        plans.push(l.plan);
+    }
+    for r in rejected {
+        candidates.push(Candidate::rejected(
+            CandidateKind::List,
+            r.source,
+            r.items,
+            r.reason,
+        ));
+    }
+    // Document order.
+    let mut ordered: Vec<(usize, Plan)> = order.into_iter().zip(plans).collect();
+    ordered.sort_by_key(|(b, _)| *b);
+    let mut plans: Vec<Plan> = ordered.into_iter().map(|(_, p)| p).collect();
+    use crate::report::PlanKind;
+    // Lists under headings that do not name actions count only when the document has no
+    // table or records plan.
     if plans
         .iter()
-        .any(|p| p.kind == crate::report::PlanKind::Table)
+        .any(|p| matches!(p.kind, PlanKind::Table | PlanKind::Records))
     {
-        plans.retain(|p| p.kind == crate::report::PlanKind::Table || p.confidence >= 0.8);
+        plans.retain(|p| {
+            matches!(p.kind, PlanKind::Table | PlanKind::Records) || p.confidence >= 0.8
+        });
     }
+    drop_summaries(&mut plans);
     for (k, p) in plans.iter_mut().enumerate() {
         let index = k as u32 + 1;
-        if p.kind == crate::report::PlanKind::Prose {
+        if p.kind != PlanKind::Table {
             p.source.table = Some(index);
             for (r, row) in p.rows.iter_mut().enumerate() {
                 row.source.table = Some(index);
@@ -291,6 +358,58 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
         }
     }
     explain::Detection { plans, candidates }
+}
+
+/// Lists that repeat a document's table or records plans are summaries of them (an executive
+/// summary's "top priority actions", a list of the plan's goal areas): list items whose text is
+/// an action, section or objective of such a plan are dropped, and a list that loses half its
+/// items goes whole.
+fn drop_summaries(plans: &mut Vec<Plan>) {
+    use crate::report::PlanKind;
+    let norm = |t: &str| -> String {
+        let ws: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .take(12)
+            .collect();
+        ws.join(" ")
+    };
+    let mut known: HashSet<String> = HashSet::new();
+    for p in plans
+        .iter()
+        .filter(|p| matches!(p.kind, PlanKind::Table | PlanKind::Records))
+    {
+        if let Some(s) = &p.section {
+            known.insert(norm(s));
+        }
+        for r in &p.rows {
+            for f in [Field::Action, Field::Objective] {
+                if let Some(v) = r.values.get(&f) {
+                    known.insert(norm(v));
+                }
+            }
+            if let Some(s) = &r.section {
+                known.insert(norm(s));
+            }
+        }
+    }
+    known.retain(|k| k.split(' ').count() >= 3);
+    if known.is_empty() {
+        return;
+    }
+    plans.retain_mut(|p| {
+        if p.kind != PlanKind::List {
+            return true;
+        }
+        let before = p.rows.len();
+        p.rows.retain(|r| {
+            !r.values
+                .get(&Field::Action)
+                .is_some_and(|a| known.contains(&norm(a)))
+        });
+        !p.rows.is_empty() && p.rows.len() * 2 > before
+    });
 }
 
 /// The statement of an "Outcome: ..." heading.

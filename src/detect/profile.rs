@@ -451,6 +451,15 @@ const STATUS_WORDS: &[&str] = &[
     "cancelled",
     "superseded",
     "met",
+    // Ratings on an ordinal scale (impact, priority, risk): "High", "Small/Moderate".
+    "low",
+    "medium",
+    "high",
+    "small",
+    "moderate",
+    "large",
+    "minor",
+    "major",
 ];
 
 /// Words that say a cell states a target or a measure of success.
@@ -624,6 +633,14 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Does the text open with a pronoun, determiner or auxiliary ("We ...", "The ...", "It is")?
+/// Such text is a sentence, not a name or a label.
+pub fn opens_sentence(text: &str) -> bool {
+    tokens(text)
+        .first()
+        .is_some_and(|w| FUNCTION_WORDS.contains(&w.as_str()))
+}
+
 /// Is `w` (lower case) a verb in its base form?
 pub fn is_verb(w: &str) -> bool {
     if VERB_SET.contains(w) {
@@ -642,8 +659,28 @@ pub fn is_verb(w: &str) -> bool {
         && !nouns.contains(&w)
 }
 
-/// Does the text open with a verb in its base form, or "we will" / "to" + verb?
+/// Does the text open with a verb in its base form, or "we will" / "to" + verb? A short title
+/// set off by a dash or colon counts by what follows it ("Solar Survey - Inventory all
+/// rooftops ...", "PACE: Implement ...").
 pub fn is_imperative(text: &str) -> bool {
+    opens_imperative(text) || titled_body(text).is_some_and(opens_imperative)
+}
+
+/// The text after a short title and a dash or colon ("Solar Survey – Inventory ..." ->
+/// "Inventory ..."), when the title is at most six words.
+fn titled_body(text: &str) -> Option<&str> {
+    let t = strip_marker(text);
+    let (at, sep) = [" - ", " – ", " — ", ": "]
+        .iter()
+        .filter_map(|s| t.find(s).map(|i| (i, s.len())))
+        .min()?;
+    let title = &t[..at];
+    let n = title.split_whitespace().count();
+    (n >= 1 && n <= 6 && !title.ends_with(|c: char| c.is_ascii_digit()))
+        .then(|| t[at + sep..].trim_start())
+}
+
+fn opens_imperative(text: &str) -> bool {
     let t = strip_marker(text);
     let first_raw = t.split_whitespace().next().unwrap_or("");
     // A verb that opens an action is capitalised (or the whole cell is lower case).
@@ -659,7 +696,13 @@ pub fn is_imperative(text: &str) -> bool {
                 && ws.get(2).is_some();
         }
         "to" | "will" => return is_verb(second),
-        "continue" | "keep" => return true,
+        // "Keep Norfolk Beautiful" is a name, "Keep carers informed" an action.
+        "continue" | "keep" => {
+            return t
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|w| !w.starts_with(char::is_uppercase))
+        }
         _ => {}
     }
     if !capital && t.chars().any(char::is_uppercase) {

@@ -74,7 +74,15 @@ pub fn plan(
                 },
                 ..PlanRow::default()
             };
-            row.values.insert(Field::Action, it.text.to_string());
+            match super::lists::trailing_due(it.text) {
+                Some((text, due)) => {
+                    row.values.insert(Field::Action, text);
+                    row.values.insert(Field::Due, due);
+                }
+                None => {
+                    row.values.insert(Field::Action, it.text.to_string());
+                }
+            }
             row
         })
         .collect();

@@ -690,6 +690,9 @@ pub fn plans(
                     cur.is_none()
                         || row.header
                         || (*conf >= 0.7
+                            && !cur
+                                .as_ref()
+                                .is_some_and(|b| fits_columns(cells, &b.columns))
                             && cells
                                 .iter()
                                 .filter(|c| !c.is_empty())
@@ -979,6 +982,8 @@ fn label_like(cells: &[String], flagged: bool) -> bool {
             // label ("owner_team", "kpi").
             && (flagged || !(starts_lower(c) && c.trim().contains(' ')))
             && !(words > 4 && c.trim_end().ends_with('.'))
+            // An instruction of several words is a row's action, not a column's label.
+            && !(words > 5 && !flagged && profile::is_imperative(c))
     }) && data * 3 < filled.len().max(2)
 }
 
@@ -1017,6 +1022,26 @@ fn header_line_continues(above: &[String], cells: &[String], flagged: bool) -> b
             .iter()
             .all(|(k, c)| *k > 0 && c.split_whitespace().count() <= 3);
     flagged || continues || complements || sublabels
+}
+
+/// Does a row read as data of the current plan: at least two of its cells, and most of those
+/// under mapped columns, hold content typical of their column's field (an organisation under
+/// the lead, a date under the due column, a sentence under the action)? A row of data that
+/// happens to contain header words ("All agencies", "Commissioners will demonstrate ...") is
+/// then not taken for a new header.
+fn fits_columns(cells: &[String], columns: &[Column]) -> bool {
+    let (mut fit, mut mapped) = (0, 0);
+    for (c, col) in cells.iter().zip(columns) {
+        let Some(field) = col.field else { continue };
+        if c.trim().is_empty() {
+            continue;
+        }
+        mapped += 1;
+        if Profile::of([c.as_str()]).typical(field) >= 0.5 {
+            fit += 1;
+        }
+    }
+    fit >= 2 && fit * 2 >= mapped
 }
 
 /// Does the header row look like the rows under it (then it is a data row that happens to

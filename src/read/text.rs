@@ -782,6 +782,7 @@ impl Parser<'_> {
             if bullet(t).is_some()
                 || numbered(t).is_some()
                 || OUTCOME_LINE.is_match(t)
+                || ATX_HEADING.is_match(t)
                 || self.underlined(j)
             {
                 break;
