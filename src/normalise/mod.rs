@@ -118,6 +118,7 @@ fn action(
         .filter(|s| !s.is_empty());
     let objective = value(row, Field::Objective)
         .and_then(text::joined)
+        .map(|o| crate::detect::rows::without_outline_number(&o).to_string())
         .or_else(|| plan.objective.clone());
     let mut source = row.source.clone();
     source.table = source.table.or(Some(plan_index));
