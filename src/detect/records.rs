@@ -537,6 +537,24 @@ fn group_plan(g: &[(Record, Option<String>)], opts: &crate::Options) -> Result<R
         if !named {
             return Err("a single set of labels with no label naming the action".to_string());
         }
+        // ... and state one: a value going on in lower case ("Action No. & Description:
+        // numbers and descriptions of actions;") defines the label, as a legend does.
+        let defines = columns
+            .iter()
+            .filter(|c| c.field == Some(Field::Action))
+            .filter_map(|c| table[0].get(c.index))
+            .any(|v| {
+                v.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+            });
+        if defines {
+            return Err(
+                "a single set of labels whose action value defines the label (a legend)"
+                    .to_string(),
+            );
+        }
     }
     if !columns.iter().any(|c| c.field == Some(Field::Action)) {
         if let Some(o) = columns
@@ -670,5 +688,31 @@ mod tests {
         );
         assert!(label_pair("We met on Tuesday: it went well").is_none());
         assert!(label_pair("Note that the following applies to all partners: none").is_none());
+    }
+
+    #[test]
+    fn a_legend_of_the_labels_is_not_a_record() {
+        let item = |t: &str| Block {
+            kind: BlockKind::ListItem {
+                text: t.to_string(),
+                marker: "•".to_string(),
+                level: 1,
+            },
+            source: Source::default(),
+        };
+        let legend = [
+            item("Action No. & Description: numbers and descriptions of adaptation actions;"),
+            item("Lead Agency: agencies identified to implement a certain action;"),
+            item("Time Frame: estimated time frame for a certain action, such as 3-5 years;"),
+        ];
+        let (plans, _) = find(&legend, &|_| false, &crate::Options::default());
+        assert!(plans.is_empty());
+        let record = [
+            item("Action: Recruit ten carer champions in GP surgeries"),
+            item("Lead Agency: Carers Hub"),
+            item("Time Frame: March 2027"),
+        ];
+        let (plans, _) = find(&record, &|_| false, &crate::Options::default());
+        assert_eq!(plans.len(), 1);
     }
 }
