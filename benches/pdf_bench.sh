@@ -1,43 +1,43 @@
 #!/usr/bin/env bash
-# PDF speed benchmark (not a test): the whole pipeline (`carers-extract --format json`) against
-# `pdftotext -layout` (poppler-utils) on the same multi-page PDF; wall time ratio and peak memory.
-# Usage: benches/pdf_bench.sh [ROUNDS] [FILE.pdf]
-# Without FILE, builds a 57-page PDF from the fixtures (000.pdf three times, fonts shared; needs qpdf).
+# PDF speed and memory benchmark (not a test). For every PDF given (default: a generated
+# 1,000-page action plan, see make_plan_pdf.py, and the PDF fixtures), runs the whole pipeline
+# (`carers-extract --format json`) and `pdftotext -layout` (poppler-utils) ROUNDS times each and
+# prints CPU time per run (user+sys, stable on a shared machine), pages per second, the ratio to
+# pdftotext, and the peak resident memory of one run of each.
+# Usage: benches/pdf_bench.sh [-r ROUNDS] [FILE.pdf ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-10}
-file=${2:-}
+rounds=3
+if [ "${1:-}" = "-r" ]; then rounds=$2; shift 2; fi
 command -v pdftotext >/dev/null || { echo "needs pdftotext (apt-get install poppler-utils)"; exit 2; }
 cargo build --release --quiet
-bin=target/release/carers-extract
-if [ -z "$file" ]; then
-  file=$(mktemp --suffix=.pdf)
-  qpdf --empty --pages fixtures/pdf/000.pdf fixtures/pdf/000.pdf fixtures/pdf/000.pdf -- "$file"
+bin=$PWD/target/release/carers-extract
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then
+  mkdir -p target/bench
+  [ -f target/bench/plan1000.pdf ] || python3 benches/make_plan_pdf.py target/bench/plan1000.pdf 1000 >/dev/null
+  files=(target/bench/plan1000.pdf fixtures/pdf/000.pdf fixtures/pdf/000b.pdf fixtures/pdf/001.pdf fixtures/pdf/003.pdf)
 fi
-pages=$(pdfinfo "$file" | awk '/^Pages:/ {print $2}')
-time_it() { # prints seconds per run
-  local s e
-  s=$(date +%s.%N)
-  for _ in $(seq "$rounds"); do "$@" > /dev/null 2>&1 || true; done
-  e=$(date +%s.%N)
-  python3 -c "print(($e-$s)/$rounds)"
+# CPU seconds (user+sys) of ROUNDS runs, and the peak RSS (KB) of the largest run.
+measure() {
+  /usr/bin/time -f "%U %S %M" bash -c 'for _ in $(seq '"$rounds"'); do "$@" > /dev/null 2>&1 || true; done' _ "$@" 2>&1 >/dev/null | tail -1
 }
-cpu_it() { # prints CPU seconds (user+sys) per run: stable on a shared machine
-  /usr/bin/time -f "%U %S" bash -c 'for _ in $(seq '"$rounds"'); do "$@" > /dev/null 2>&1 || true; done' _ "$@" 2>&1 >/dev/null | tail -1 | awk -v r="$rounds" '{print ($1+$2)/r}'
-}
-peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}'; }
-t_ours=$(time_it "$bin" --format json "$file")
-t_pdftotext=$(time_it pdftotext -layout "$file" -)
-c_ours=$(cpu_it "$bin" --format json "$file")
-c_pdftotext=$(cpu_it pdftotext -layout "$file" -)
-m_ours=$(peak "$bin" --format json "$file")
-m_pdftotext=$(peak pdftotext -layout "$file" -)
-python3 - "$file" "$pages" "$t_ours" "$t_pdftotext" "$m_ours" "$m_pdftotext" "$c_ours" "$c_pdftotext" <<'PY'
-import sys
+peak() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+printf '%-36s %6s %10s %10s %8s %9s %9s %9s\n' file pages ours_ms pdftt_ms ratio pages/s ours_MB pdftt_MB
+tot_o=0; tot_p=0
+for f in "${files[@]}"; do
+  pages=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')
+  read -r uo so _ < <(measure "$bin" --format json "$f")
+  read -r up sp _ < <(measure pdftotext -layout "$f" -)
+  mo=$(peak "$bin" --format json "$f")
+  mp=$(peak pdftotext -layout "$f" -)
+  python3 - "$f" "${pages:-0}" "$uo" "$so" "$up" "$sp" "$mo" "$mp" "$rounds" <<'PY'
+import os, sys
 f, pages = sys.argv[1], int(sys.argv[2])
-to, tp, mo, mp, co, cp = (float(x) for x in sys.argv[3:9])
-print(f"{pages} pages ({f})")
-print(f"carers-extract (whole pipeline): {to*1000:7.1f} ms wall  {co*1000:7.1f} ms CPU  {mo/1024:6.1f} MB peak RSS")
-print(f"pdftotext -layout:               {tp*1000:7.1f} ms wall  {cp*1000:7.1f} ms CPU  {mp/1024:6.1f} MB peak RSS")
-print(f"ratio: {to/tp:.2f}x wall, {co/cp:.2f}x CPU")
+uo, so, up, sp, mo, mp, r = (float(x) for x in sys.argv[3:10])
+o, p = (uo + so) / r, (up + sp) / r
+ratio = o / p if p > 0 else float("nan")
+pps = pages / o if o > 0 else float("inf")
+print(f"{os.path.basename(f)[:36]:36} {pages:6d} {o*1000:10.1f} {p*1000:10.1f} {ratio:7.2f}x {pps:9.0f} {mo/1024:9.1f} {mp/1024:9.1f}")
 PY
+done

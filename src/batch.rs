@@ -1,17 +1,22 @@
 //! Batch runs (binary side): expand folders (recursively) and globs into input files, extract
-//! them in parallel on a rayon pool of `--jobs` threads, and hand the results back in path order
-//! as soon as each is ready (so NDJSON streams while later files are still being read).
-//! One bad file never stops a batch: it comes back as a [`InputError`].
+//! them in parallel on `--jobs` threads, each with its own worker process
+//! ([`carers_extract::isolate`]), and hand the results back in path order as soon as each is
+//! ready (so NDJSON streams while later files are still being read).
+//! One bad file never stops a batch, even one that crashes its parser: it comes back as an
+//! [`InputError`].
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use carers_extract::isolate::Isolation;
+use carers_extract::write::escape::strip_controls;
 use carers_extract::write::InputError;
 use carers_extract::{Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 /// File extensions read when walking a folder or expanding a glob.
 pub const KNOWN_EXTENSIONS: &[&str] = &[
@@ -125,12 +130,19 @@ pub fn want_progress(files: usize, quiet: bool) -> bool {
     !quiet && files > 1 && std::io::stderr().is_terminal()
 }
 
-/// Extract every file on `jobs` threads (0: all cores). `each` is called on the calling
-/// thread once per file, in the order of `files`, as soon as that file and all before it are
-/// done.
-pub fn run<F>(files: &[PathBuf], opts: &Options, jobs: usize, progress: bool, mut each: F)
-where
-    F: FnMut(&Path, Result<Report, InputError>),
+/// Extract every file on `jobs` threads (0: all cores), each thread sending its files to its
+/// own worker process ([`Isolation`]). `each` is called on the calling thread once per file, in
+/// the order of `files`, as soon as that file and all before it are done; when it returns
+/// `ControlFlow::Break` (the output is gone), no further file is started.
+pub fn run<F>(
+    files: &[PathBuf],
+    opts: &Options,
+    jobs: usize,
+    progress: bool,
+    isolation: &Isolation,
+    mut each: F,
+) where
+    F: FnMut(&Path, Result<Report, InputError>) -> ControlFlow<()>,
 {
     let bar = if progress {
         let b =
@@ -143,46 +155,56 @@ where
     } else {
         ProgressBar::hidden()
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .expect("thread pool");
+    let jobs = if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    }
+    .clamp(1, files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<(usize, Result<Report, InputError>)>();
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            pool.install(|| {
-                files
-                    .par_iter()
-                    .enumerate()
-                    .for_each_with(tx, |tx, (i, path)| {
-                        let _ = tx.send((i, extract_one(path, opts)));
-                    });
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (next, stop) = (&next, &stop);
+            scope.spawn(move || {
+                // The worker process lives as long as this thread (see `Isolation::worker`).
+                let mut worker = isolation.worker(opts);
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= files.len() || tx.send((i, worker.extract(&files[i]))).is_err() {
+                        break;
+                    }
+                }
             });
-        });
+        }
+        drop(tx);
         let mut pending: BTreeMap<usize, Result<Report, InputError>> = BTreeMap::new();
-        let mut next = 0usize;
-        for (i, res) in rx {
+        let mut next_out = 0usize;
+        'results: for (i, res) in rx {
             bar.inc(1);
             pending.insert(i, res);
-            while let Some(res) = pending.remove(&next) {
+            while let Some(res) = pending.remove(&next_out) {
                 if let Err(f) = &res {
-                    bar.suspend(|| eprintln!("carers-extract: error: {}: {}", f.path, f.error));
+                    bar.suspend(|| {
+                        eprintln!(
+                            "carers-extract: error: {}: {}",
+                            strip_controls(&f.path),
+                            strip_controls(&f.error)
+                        )
+                    });
                 }
-                each(&files[next], res);
-                next += 1;
+                let flow = each(&files[next_out], res);
+                next_out += 1;
+                if flow.is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                    break 'results;
+                }
             }
         }
     });
     bar.finish_and_clear();
-}
-
-/// Extract one file within the time budget (`--timeout`), containing any panic as a failure.
-/// The error is always one line.
-pub fn extract_one(path: &Path, opts: &Options) -> Result<Report, InputError> {
-    carers_extract::extract_path_within(path, opts).map_err(|e| InputError {
-        path: path.display().to_string(),
-        error: carers_extract::limits::one_line(&e.to_string()),
-    })
 }
 
 #[cfg(test)]
@@ -236,9 +258,17 @@ mod tests {
         }
         files.push(d.path().join("missing.txt"));
         let mut seen = Vec::new();
-        run(&files, &Options::default(), 3, false, |p, r| {
-            seen.push((p.to_path_buf(), r.is_ok()))
-        });
+        run(
+            &files,
+            &Options::default(),
+            3,
+            false,
+            &Isolation::in_process(),
+            |p, r| {
+                seen.push((p.to_path_buf(), r.is_ok()));
+                ControlFlow::Continue(())
+            },
+        );
         assert_eq!(seen.iter().map(|s| s.0.clone()).collect::<Vec<_>>(), files);
         assert!(!seen.last().unwrap().1, "missing file is a failure");
     }

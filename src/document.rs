@@ -5,7 +5,7 @@
 //! again in the original file. Nothing downstream of the readers knows which format a document
 //! came from; detection, normalisation and gap rules see only this model.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The input formats the tool can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,7 +60,7 @@ impl Format {
 /// Where something is in the source file. Every field is optional because formats differ:
 /// text has lines, PDFs have pages (and a y coordinate), spreadsheets have a sheet and cell,
 /// Word documents have paragraph and table indices.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// 1-based page number (PDF; paged formats).
     pub page: Option<u32>,
@@ -209,8 +209,10 @@ pub struct Cell {
     /// The value was filled in from a merged region (vertical merge / merged range) rather than
     /// printed in this row.
     pub merged: bool,
-    /// Cell-level position where the format has one (spreadsheet cell address).
-    pub source: Option<Source>,
+    /// Cell-level position, where it is not the row's moved right by the column index (a
+    /// spreadsheet section row's merged cell). Boxed: most cells have none, and a large table
+    /// holds millions of cells.
+    pub source: Option<Box<Source>>,
 }
 
 impl Cell {

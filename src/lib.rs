@@ -26,6 +26,7 @@ pub mod document;
 pub mod error;
 pub mod explain;
 pub mod gaps;
+pub mod isolate;
 pub mod limits;
 pub mod normalise;
 pub mod read;
@@ -44,7 +45,7 @@ pub use error::{Error, Result};
 pub use report::{Action, Gap, Report, Severity};
 
 /// Safety limits applied while reading one input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest input file accepted, in bytes.
     pub max_input_bytes: u64,
@@ -69,7 +70,7 @@ impl Default for Limits {
 }
 
 /// How a gap rule is configured: its severity, or off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RuleLevel {
     /// The rule does not run.
     Off,
@@ -77,8 +78,9 @@ pub enum RuleLevel {
     On(Severity),
 }
 
-/// Options for one extraction.
-#[derive(Debug, Clone, Default)]
+/// Options for one extraction. (Serializable: the batch hands them to its worker processes,
+/// see [`isolate`].)
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Options {
     /// Date against which `past-due` is judged; the rule is off without it.
     pub as_of: Option<NaiveDate>,
@@ -100,49 +102,48 @@ pub struct Options {
 
 /// Read a file from disk and extract its report. `-` reads standard input as text.
 pub fn extract_path(path: &Path, opts: &Options) -> Result<Report> {
-    let (name, bytes) = read_input(path, opts)?;
-    extract_bytes(&name, &bytes, opts)
+    let bytes = read_input(path, opts)?;
+    extract_bytes(&path.to_string_lossy(), &bytes, opts)
 }
 
 /// Read a file and say what detection made of every table and list in it, beside the report
 /// (`carers-extract explain`). `-` reads standard input as text.
 pub fn explain_path(path: &Path, opts: &Options) -> Result<(Report, explain::Explanation)> {
-    let (name, bytes) = read_input(path, opts)?;
-    let (document, source) = document_of(&name, &bytes, opts)?;
+    let bytes = read_input(path, opts)?;
+    let (document, source) = read_document(&path.to_string_lossy(), &bytes, opts)?;
     let detection = detect::detect_explained(&document, opts);
     let explanation = explain::explain(&document, &detection, opts);
     Ok((report_of(&document, source, &detection, opts), explanation))
 }
 
-/// The bytes of an input within the size limit, and its name as given.
-fn read_input(path: &Path, opts: &Options) -> Result<(String, Vec<u8>)> {
+/// The bytes of an input file (`-`: standard input), refusing directories and anything over
+/// `opts.limits.max_input_bytes`.
+pub fn read_input(path: &Path, opts: &Options) -> Result<Vec<u8>> {
     let name = path.to_string_lossy().to_string();
     let limit = opts.limits.max_input_bytes;
     let io = |e| Error::Io {
         path: name.clone(),
         source: e,
     };
-    let bytes = if name == "-" {
-        limits::read_at_most(std::io::stdin().lock(), limit).map_err(io)?
-    } else {
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.is_dir() {
-            return Err(Error::Unsupported(format!(
-                "{name} is a directory (give files, or see --help for batch use)"
-            )));
-        }
-        if meta.len() > limit {
-            return Err(Error::Limit(format!(
-                "file is {} bytes, over the {}-byte limit (raise it with --max-input-size)",
-                meta.len(),
-                limit
-            )));
-        }
-        // The size on disk can lie (/dev/zero, a FIFO, a file still growing): read no more
-        // than the limit allows.
-        limits::read_at_most(std::fs::File::open(path).map_err(io)?, limit).map_err(io)?
-    };
-    Ok((name, bytes))
+    if name == "-" {
+        return limits::read_at_most(std::io::stdin().lock(), limit).map_err(io);
+    }
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(Error::Unsupported(format!(
+            "{name} is a directory (give files, or see --help for batch use)"
+        )));
+    }
+    if meta.len() > limit {
+        return Err(Error::Limit(format!(
+            "file is {} bytes, over the {}-byte limit (raise it with --max-input-size)",
+            meta.len(),
+            limit
+        )));
+    }
+    // The size on disk can lie (/dev/zero, a FIFO, a file still growing): read no more
+    // than the limit allows.
+    limits::read_at_most(std::fs::File::open(path).map_err(io)?, limit).map_err(io)
 }
 
 /// [`extract_path`] within the time budget `opts.limits.timeout_secs` (0: none): the work runs
@@ -156,12 +157,17 @@ pub fn extract_path_within(path: &Path, opts: &Options) -> Result<Report> {
 /// Extract a report from bytes already in memory. `name` is used to guess the format when the
 /// bytes do not say it, and is reported as the source path.
 pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Report> {
-    let (document, source) = document_of(name, bytes, opts)?;
-    Ok(analyse(&document, source, opts))
+    let (document, source) = read_document(name, bytes, opts)?;
+    Ok(analyse_owned(document, source, opts))
 }
 
-/// Read bytes into the document model (with the page / sheet selection applied).
-fn document_of(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, report::SourceInfo)> {
+/// The reading half of [`extract_bytes`]: the document (with the page / sheet selection
+/// applied) and the description of its source.
+pub(crate) fn read_document(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+) -> Result<(Document, report::SourceInfo)> {
     if bytes.len() as u64 > opts.limits.max_input_bytes {
         return Err(Error::Limit(format!(
             "input is over the {}-byte limit (raise it with --max-input-size)",
@@ -205,6 +211,24 @@ fn report_of(
         || explain::no_plan_reason(document, detection),
         opts,
     )
+}
+
+/// [`analyse`], dropping the document once detection has taken what it needs from it (the
+/// plans hold their own texts): less memory held while actions and gaps are built.
+pub(crate) fn analyse_owned(
+    document: Document,
+    source: report::SourceInfo,
+    opts: &Options,
+) -> Report {
+    let detection = detect::detect_explained(&document, opts);
+    let context = normalise::Context::from_document(&document);
+    let title = document.title.clone();
+    // The reason for a `no-action-plan` finding needs the document: one short sentence, taken
+    // before the document goes (whether any action comes out is known only after normalising).
+    let why_nothing = explain::no_plan_reason(&document, &detection);
+    drop(document);
+    let (infos, actions) = normalise::normalise_plans(&detection.plans, &context);
+    gaps::build_report(source, title, infos, actions, || why_nothing, opts)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -13,12 +13,14 @@ mod commands;
 mod output;
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use carers_extract::baseline::Baseline;
 use carers_extract::config::{CheckPolicy, Config};
+use carers_extract::isolate::{self, Isolation};
 use carers_extract::report::Report;
 use carers_extract::select::{PageSet, Selection};
 use carers_extract::write::{self, InputError};
@@ -152,6 +154,11 @@ struct CommonArgs {
     /// error and the batch carries on.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     timeout: u64,
+    /// Memory budget for reading one file (bytes, or with k/M/G: 2G; 0: none). Each file is
+    /// read in a worker process limited to this much address space; a file that needs more is
+    /// reported as an error and the batch carries on.
+    #[arg(long, value_name = "SIZE", value_parser = carers_extract::limits::parse_size, default_value = "1G")]
+    max_memory: u64,
 }
 
 #[derive(Args, Debug)]
@@ -243,9 +250,13 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("'{s}' is not a date in the form YYYY-MM-DD (or `today`)"))
 }
 
-/// Print an error in the one style used everywhere.
+/// Print an error in the one style used everywhere, without the control characters and
+/// terminal escape sequences that a file name or a document's text may carry.
 pub fn error_line(msg: &str) {
-    eprintln!("carers-extract: error: {msg}");
+    eprintln!(
+        "carers-extract: error: {}",
+        write::escape::strip_controls(msg)
+    );
 }
 
 fn main() -> ExitCode {
@@ -254,6 +265,14 @@ fn main() -> ExitCode {
     if std::env::var_os("CARERS_EXTRACT_DEBUG").is_none() {
         std::panic::set_hook(Box::new(|_| {}));
     }
+    // A worker process reading files for a batch (see `isolate`).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == isolate::WORKER_ARG)
+    {
+        return ExitCode::from(isolate::serve());
+    }
+    let stdout_closed = stdout_was_closed();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -269,15 +288,15 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Check(args)) => run(&args.run, Some(&args)),
-        Some(Command::Explain(args)) => explain(&args),
+        Some(Command::Check(args)) => run(&args.run, Some(&args), stdout_closed),
+        Some(Command::Explain(args)) => explain(&args, stdout_closed),
         Some(Command::Rules(args)) => commands::rules(&args),
         Some(Command::Completions { shell }) => {
             commands::completions::<Cli>(shell);
             Ok(0)
         }
         Some(Command::Man) => commands::man::<Cli>(),
-        None => run(&cli.run, None),
+        None => run(&cli.run, None, stdout_closed),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -336,6 +355,30 @@ fn settings(args: &CommonArgs, check: Option<&CheckArgs>) -> Result<(Options, Ch
     Ok((opts, policy))
 }
 
+/// Set before `main` when standard output was closed by the caller (`>&-`).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs from `.init_array`, before the Rust runtime reopens closed standard descriptors on
+/// /dev/null (after which writes to a closed standard output would silently succeed).
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT_OPEN: extern "C" fn() = {
+    extern "C" fn check() {
+        // SAFETY: fcntl(F_GETFD) on descriptor 1 only reads the descriptor's flags.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    check
+};
+
+/// Whether the caller closed standard output (`>&-`): writing to it is then an error, never a
+/// silent success. Known on Linux (checked before the runtime starts), assumed open elsewhere.
+fn stdout_was_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The output format: `--format`, else the `-o` file's extension, else text.
 fn output_format(args: &RunArgs) -> Result<OutputFormat> {
     if let Some(f) = args.format {
@@ -371,7 +414,7 @@ fn names_one_file(files: &[String]) -> bool {
 }
 
 /// Run the pipeline on every input and write the output; returns the exit code.
-fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
+fn run(args: &RunArgs, check: Option<&CheckArgs>, stdout_closed: bool) -> Result<u8> {
     let (opts, policy) = settings(&args.common, check)?;
     let format = output_format(args)?;
     let baseline = match check.and_then(|c| c.baseline.as_ref()) {
@@ -390,7 +433,7 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
         for p in &inputs.skipped {
             eprintln!(
                 "carers-extract: note: skipped {} (not a type the tool reads)",
-                p.display()
+                write::escape::strip_controls(&p.display().to_string())
             );
         }
     }
@@ -404,56 +447,77 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
     let progress = batch::want_progress(inputs.files.len(), args.quiet);
     // NDJSON to standard output streams as results complete (in path order).
     let stream = format == OutputFormat::Ndjson && sink == Sink::Stdout;
-    let mut stdout_broken = false;
-    let mut reports = Vec::new();
-    let emit = |s: String, broken: &mut bool| {
-        if !*broken {
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(s.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                *broken = true;
-            }
-        }
+    if stdout_closed && sink == Sink::Stdout {
+        bail!("standard output is closed: give -o FILE, or do not close it (>&-)");
+    }
+    let isolation = Isolation::for_current_exe(args.common.max_memory);
+    // A write error on streamed output stops the batch: a broken pipe (`| head`) quietly,
+    // anything else (a full disk) as an error.
+    let mut write_error: Option<std::io::Error> = None;
+    let emit = |s: serde_json::Result<String>| -> std::io::Result<()> {
+        let s = s.map_err(std::io::Error::other)?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(s.as_bytes()).and_then(|_| out.flush())
     };
     if stream {
         // Inputs that named nothing readable come first, as error records.
         for f in &errors {
-            if let Ok(s) = write::ndjson_error(f) {
-                emit(s, &mut stdout_broken);
+            if let Err(e) = emit(write::ndjson_error(f)) {
+                write_error = Some(e);
+                break;
             }
         }
     }
-    batch::run(&inputs.files, &opts, jobs, progress, |_, res| match res {
-        Ok(mut r) => {
-            if let Some(b) = &baseline {
-                b.filter(&mut r, single);
-            }
-            if r.actions.is_empty() && !args.quiet {
-                // Never a silent zero, whatever the output format.
-                eprintln!(
-                    "carers-extract: warning: {}: no action plan found (`carers-extract explain {}` says why)",
-                    r.source.path, r.source.path
-                );
-            }
-            if stream {
-                if let Ok(s) = write::ndjson(&r) {
-                    emit(s, &mut stdout_broken);
+    let mut reports = Vec::new();
+    if write_error.is_none() {
+        batch::run(
+            &inputs.files,
+            &opts,
+            jobs,
+            progress,
+            &isolation,
+            |_, res| {
+                match res {
+                    Ok(mut r) => {
+                        if let Some(b) = &baseline {
+                            b.filter(&mut r, single);
+                        }
+                        if r.actions.is_empty() && !args.quiet {
+                            // Never a silent zero, whatever the output format.
+                            let path = write::escape::strip_controls(&r.source.path);
+                            eprintln!(
+                                "carers-extract: warning: {path}: no action plan found (`carers-extract explain {path}` says why)"
+                            );
+                        }
+                        if stream {
+                            if let Err(e) = emit(write::ndjson(&r)) {
+                                write_error = Some(e);
+                                return ControlFlow::Break(());
+                            }
+                        }
+                        reports.push(r);
+                    }
+                    Err(f) => {
+                        if stream {
+                            if let Err(e) = emit(write::ndjson_error(&f)) {
+                                write_error = Some(e);
+                                errors.push(f);
+                                return ControlFlow::Break(());
+                            }
+                        }
+                        errors.push(f)
+                    }
                 }
-            }
-            reports.push(r);
+                ControlFlow::Continue(())
+            },
+        );
+    }
+    if let Some(e) = write_error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(if errors.is_empty() { 0 } else { 2 });
         }
-        Err(f) => {
-            if stream {
-                if let Ok(s) = write::ndjson_error(&f) {
-                    emit(s, &mut stdout_broken);
-                }
-            }
-            errors.push(f)
-        }
-    });
+        return Err(e).context("cannot write to standard output");
+    }
     if reports.is_empty() && errors.is_empty() {
         bail!("no input files found");
     }
@@ -464,9 +528,16 @@ fn run(args: &RunArgs, check: Option<&CheckArgs>) -> Result<u8> {
         return Ok(2);
     }
     if !stream {
+        // Every output but JSON (which escapes them) drops control characters and terminal
+        // escape sequences that a document may carry.
+        if !matches!(format, OutputFormat::Json | OutputFormat::Ndjson) {
+            reports.iter_mut().for_each(write::escape::clean_report);
+            write::escape::clean_errors(&mut errors);
+        }
         let style = text_style(args, &sink);
-        let bytes = render(args, format, style, &reports, &errors, &policy)?;
-        output::write(&sink, &bytes)?;
+        output::write_with(&sink, |w| {
+            render_to(args, format, style, &reports, &errors, &policy, w)
+        })?;
         if format == OutputFormat::Github {
             step_summary(&reports, &errors)?;
         }
@@ -568,31 +639,45 @@ fn rule_ids() -> String {
         .join(", ")
 }
 
-fn render(
+/// Write the output to `w` as it is produced where the format allows (JSON, NDJSON, text,
+/// Markdown): a large report is never held twice in memory. I/O errors come back as
+/// `std::io::Error` (a broken pipe is recognised by the caller).
+fn render_to(
     args: &RunArgs,
     format: OutputFormat,
     style: write::text::Style,
     reports: &[Report],
     errors: &[InputError],
     policy: &CheckPolicy,
-) -> Result<Vec<u8>> {
-    Ok(match format {
+    w: &mut dyn Write,
+) -> Result<()> {
+    match format {
         OutputFormat::Json => {
-            let mut s = write::json(reports, errors, !names_one_file(&args.files))?;
-            s.push('\n');
-            s.into_bytes()
+            write::json_to(w, reports, errors, !names_one_file(&args.files))
+                .map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
         }
         OutputFormat::Ndjson => {
-            let mut s = String::new();
             for e in errors {
-                s.push_str(&write::ndjson_error(e)?);
+                w.write_all(write::ndjson_error(e)?.as_bytes())?;
             }
             for r in reports {
-                s.push_str(&write::ndjson(r)?);
+                w.write_all(write::ndjson(r)?.as_bytes())?;
             }
-            s.into_bytes()
         }
-        OutputFormat::Csv => write::csv::render_all(
+        OutputFormat::Text | OutputFormat::Markdown => {
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    w.write_all(b"\n")?;
+                }
+                let page = match format {
+                    OutputFormat::Text => write::text::render_styled(r, style),
+                    _ => write::markdown::render(r),
+                };
+                w.write_all(page.as_bytes())?;
+            }
+        }
+        OutputFormat::Csv => w.write_all(&write::csv::render_all(
             reports,
             errors,
             write::csv::CsvOptions {
@@ -600,36 +685,29 @@ fn render(
                 escape_formulas: !args.no_escape_formulas,
                 header: true,
             },
-        )?,
-        OutputFormat::Text => reports
-            .iter()
-            .map(|r| write::text::render_styled(r, style))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes(),
-        OutputFormat::Markdown => reports
-            .iter()
-            .map(write::markdown::render)
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes(),
-        OutputFormat::Html => write::html::html(reports, errors).into_bytes(),
+        )?)?,
+        OutputFormat::Html => w.write_all(write::html::html(reports, errors).as_bytes())?,
         OutputFormat::Xlsx => {
-            write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?
+            w.write_all(&write::xlsx::xlsx(reports, errors).context("cannot build the workbook")?)?
         }
         OutputFormat::Sarif => {
-            let mut s = write::sarif::sarif(reports, errors);
-            s.push('\n');
-            s.into_bytes()
+            write::sarif::sarif_to(w, reports, errors).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
         }
-        OutputFormat::Github => write::github::github(reports, errors).into_bytes(),
-        OutputFormat::Junit => write::junit::junit(reports, errors, policy).into_bytes(),
-    })
+        OutputFormat::Github => w.write_all(write::github::github(reports, errors).as_bytes())?,
+        OutputFormat::Junit => {
+            w.write_all(write::junit::junit(reports, errors, policy).as_bytes())?
+        }
+    }
+    Ok(())
 }
 
 /// `carers-extract explain FILE...`.
-fn explain(args: &ExplainArgs) -> Result<u8> {
+fn explain(args: &ExplainArgs, stdout_closed: bool) -> Result<u8> {
     let (opts, _) = settings(&args.common, None)?;
+    if stdout_closed {
+        bail!("standard output is closed: do not close it (>&-)");
+    }
     let inputs = batch::collect(&args.files);
     let mut code = 0u8;
     for f in &inputs.failures {
@@ -672,6 +750,10 @@ fn explain(args: &ExplainArgs) -> Result<u8> {
             serde_json::Value::Array(items)
         };
         out = serde_json::to_string_pretty(&v)? + "\n";
+    } else {
+        // Headers and cell text come from the document: no control character reaches the
+        // terminal (JSON escapes them).
+        out = write::escape::strip_controls(&out).into_owned();
     }
     output::write(&Sink::Stdout, out.as_bytes())?;
     Ok(code)

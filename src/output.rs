@@ -157,22 +157,39 @@ fn kind(_meta: &std::fs::Metadata) -> &'static str {
 
 /// Write `bytes` to the sink. Files are written atomically with the mode described above.
 pub fn write(sink: &Sink, bytes: &[u8]) -> Result<()> {
+    write_with(sink, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Write to the sink what `render` writes, as it is produced (buffered): a large output is
+/// never held whole in memory. Files are written atomically with the mode described above (any
+/// error leaves the target untouched); on standard output a broken pipe (`| head`) is not an
+/// error. I/O errors from `render` should come back as `std::io::Error`, so that a broken pipe
+/// is recognised.
+pub fn write_with(sink: &Sink, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     match sink {
         Sink::Stdout => {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = render(&mut out).and_then(|_| out.flush().map_err(anyhow::Error::from));
+            if let Err(e) = written {
+                let broken_pipe = e
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+                if !broken_pipe {
                     return Err(e).context("cannot write to standard output");
                 }
             }
             Ok(())
         }
-        Sink::File { given, target } => write_atomically(given, target, bytes),
+        Sink::File { given, target } => write_atomically(given, target, render),
     }
 }
 
 /// Write to a temporary file beside `target`, then rename it into place: never half-written.
-fn write_atomically(given: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
+fn write_atomically(
+    given: &Path,
+    target: &Path,
+    render: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = parent(target);
     let existing = std::fs::metadata(target).ok().map(|m| m.permissions());
     let mut builder = tempfile::Builder::new();
@@ -186,9 +203,12 @@ fn write_atomically(given: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = builder
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .with_context(|| format!("cannot write {}", given.display()))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        render(&mut w)
+            .and_then(|_| w.flush().map_err(anyhow::Error::from))
+            .with_context(|| format!("cannot write {}", given.display()))?;
+    }
     if let Some(perm) = existing {
         std::fs::set_permissions(tmp.path(), perm)
             .with_context(|| format!("cannot keep the mode of {}", given.display()))?;

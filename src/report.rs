@@ -14,10 +14,11 @@ use crate::document::Source;
 pub const SCHEMA_VERSION: &str = "1.1";
 
 /// The full result for one input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Version of this schema (`"1.1"`).
-    pub schema_version: &'static str,
+    #[serde(deserialize_with = "schema_version")]
+    pub schema_version: SchemaVersion,
     /// The input file.
     pub source: SourceInfo,
     /// Document title, when one was found.
@@ -32,8 +33,25 @@ pub struct Report {
     pub summary: Summary,
 }
 
+/// The type of [`Report::schema_version`] (an alias, so that serde does not try to borrow it
+/// from the input when a report is read back).
+pub type SchemaVersion = &'static str;
+
+/// Reads `schema_version` back (reports cross a process boundary, see `crate::isolate`): only
+/// the version this build writes is accepted.
+fn schema_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let v = String::deserialize(d)?;
+    if v == SCHEMA_VERSION {
+        Ok(SCHEMA_VERSION)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "schema version {v}, expected {SCHEMA_VERSION}"
+        )))
+    }
+}
+
 /// The input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceInfo {
     /// Path as given on the command line (`-` for stdin).
     pub path: String,
@@ -61,7 +79,7 @@ pub enum PlanKind {
 }
 
 /// One column of a plan, as mapped by header detection.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ColumnMapping {
     /// 0-based column index in the source table.
     pub column: usize,
@@ -81,7 +99,7 @@ pub struct ColumnMapping {
 }
 
 /// An action-plan table or prose action list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanInfo {
     /// 1-based index among the document's plans.
     pub index: u32,
@@ -142,7 +160,7 @@ pub enum DuePrecision {
 }
 
 /// One action, normalised.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Action {
     /// Stable id within the report: `p{plan}-r{row}` (e.g. `p2-r5`).
     pub id: String,
@@ -213,7 +231,7 @@ impl Severity {
 }
 
 /// One finding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gap {
     /// Rule id (`missing-lead`, ...): see `gaps::RULES`.
     pub rule: String,
@@ -230,7 +248,7 @@ pub struct Gap {
 }
 
 /// Counts over the report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Number of plans.
     pub tables: usize,

@@ -11,7 +11,7 @@ use crate::document::{BlockKind, Document};
 use crate::error::Error;
 
 /// A set of 1-based page numbers: `3`, `5-23`, `1,4-6`, `10-` (to the end).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PageSet {
     ranges: Vec<(u32, u32)>,
 }
@@ -70,7 +70,7 @@ impl fmt::Display for PageSet {
 }
 
 /// What part of a document to read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Selection {
     /// Pages to read (paged formats).
     pub pages: Option<PageSet>,

@@ -186,10 +186,9 @@ fn xlsx_000_structure() {
     assert_eq!(r.cells[0].text, "1", "numbers print without .0");
     assert_eq!(r.source.sheet.as_deref(), Some("Action Plan"));
     assert_eq!(r.source.cell.as_deref(), Some("A4"));
-    assert_eq!(
-        r.cells[1].source.as_ref().and_then(|s| s.cell.as_deref()),
-        Some("B4")
-    );
+    // Cells of a regular row carry no address of their own (it is the row's, moved right by
+    // the column index): compact rows for large sheets.
+    assert!(r.cells[1].source.is_none());
     let r = find_row(&d, "Raise awareness of carers advice needs");
     assert_eq!(r.cells[2].text, "HHAS");
     assert!(r.cells[2].merged);

@@ -444,31 +444,6 @@ fn pipeline_errors_for_bad_pdfs() {
 }
 
 #[test]
-fn batched_and_page_by_page_parsing_agree() {
-    for f in ["000.pdf", "000b.pdf", "001.pdf", "003.pdf"] {
-        let b = fixture(f);
-        let o = Options::default();
-        let fast = pdf::read(&b, &o).expect("fast");
-        let slow = pdf::read_page_by_page(&b, &o).expect("slow");
-        let texts = |d: &Document| -> Vec<String> {
-            d.blocks
-                .iter()
-                .map(|b| match &b.kind {
-                    BlockKind::Table(t) => t
-                        .rows
-                        .iter()
-                        .map(|r| r.texts().join("|"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    other => format!("{other:?}"),
-                })
-                .collect()
-        };
-        assert_eq!(texts(&fast), texts(&slow), "{f}");
-    }
-}
-
-#[test]
 fn rotated_page_reads_upright() {
     let d = read("rotated.pdf");
     assert_eq!(d.title.as_deref(), Some("Rotated Action Plan"));
@@ -494,4 +469,172 @@ fn personalised_support<'a>(ts: &[&'a carers_extract::Table]) -> &'a carers_extr
         })
         .copied()
         .expect("personalised support table")
+}
+
+// ------------------------------------------------- generated variants (fixtures/pdf/gen)
+
+/// The actions of a generated fixture as (action, lead, due, evidence), whitespace-normalised.
+fn plan_actions(name: &str) -> Vec<[String; 4]> {
+    let p = std::path::PathBuf::from(format!(
+        "{}/fixtures/pdf/gen/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ));
+    carers_extract::extract_path(&p, &Options::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .actions
+        .iter()
+        .map(|a| {
+            [&a.action, &a.lead, &a.due, &a.evidence].map(|f| norm(f.as_deref().unwrap_or("")))
+        })
+        .collect()
+}
+
+fn assert_same_plan(variants: &[&str]) {
+    let upright = plan_actions("plan.pdf");
+    assert!(upright.len() >= 40, "{} actions", upright.len());
+    assert!(upright.iter().all(|a| a.iter().all(|f| !f.is_empty())));
+    for v in variants {
+        let got = plan_actions(v);
+        assert_eq!(got.len(), upright.len(), "{v}: action count");
+        for (g, u) in got.iter().zip(&upright) {
+            assert_eq!(g, u, "{v}");
+        }
+    }
+}
+
+#[test]
+fn rotated_pages_give_the_same_actions_as_upright() {
+    assert_same_plan(&[
+        // /Rotate on upright content (displayed sideways or upside down)
+        "plan-rotate90.pdf",
+        "plan-rotate180.pdf",
+        "plan-rotate270.pdf",
+        // content drawn turned, /Rotate turning it back
+        "plan-turned90.pdf",
+        "plan-turned180.pdf",
+        "plan-turned270.pdf",
+        // content drawn turned, no /Rotate
+        "plan-sideways90.pdf",
+        "plan-sideways180.pdf",
+        "plan-sideways270.pdf",
+        // only the first page turned
+        "plan-page1-rotate90.pdf",
+    ]);
+}
+
+#[test]
+fn glyph_order_giant_pages_and_clipped_copies_do_not_change_the_actions() {
+    assert_same_plan(&["plan-shuffled.pdf", "plan-giant.pdf", "plan-tiled.pdf"]);
+}
+
+/// Word shades a cell with three boxes of one colour (cell, paragraph, line of words): only the
+/// cell's edges are seen, the others must not split the columns.
+#[test]
+fn cell_shading_drawn_as_nested_boxes_keeps_the_columns() {
+    assert_same_plan(&["plan-word-shading.pdf"]);
+}
+
+#[test]
+fn damaged_cross_reference_tables_are_repaired() {
+    assert_same_plan(&[
+        "plan-xref-shifted.pdf",
+        "plan-xref-gone.pdf",
+        "plan-startxref-wrong.pdf",
+    ]);
+}
+
+#[test]
+fn empty_user_password_opens_with_every_encryption_method() {
+    assert_same_plan(&[
+        "plan-encrypted-rc4-40.pdf",
+        "plan-encrypted-rc4-128.pdf",
+        "plan-encrypted-aes-128.pdf",
+        "plan-encrypted-aes-256.pdf",
+    ]);
+}
+
+/// Messages are one line, in the user's terms: what is wrong and what to do.
+fn user_message(e: &Error) {
+    let m = e.to_string();
+    assert!(!m.contains('\n'), "{m}");
+    for internal in [
+        "panic",
+        "Dict",
+        "ObjectId",
+        "lopdf",
+        "hayro",
+        "Some(",
+        "{",
+        "ExtGState",
+    ] {
+        assert!(!m.contains(internal), "{m}");
+    }
+}
+
+#[test]
+fn a_password_is_a_clear_one_line_error() {
+    let b = std::fs::read(format!(
+        "{}/fixtures/pdf/gen/plan-encrypted-password.pdf",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    match pdf::read(&b, &Options::default()) {
+        Err(e @ Error::Encrypted(_)) => {
+            user_message(&e);
+            assert!(e.to_string().contains("qpdf --decrypt"));
+            assert!(!e.to_string().contains("incorrect"));
+        }
+        other => panic!("expected Encrypted, got {other:?}"),
+    }
+    for f in ["truncated.pdf", "mangled.pdf", "notext.pdf"] {
+        if let Err(e) = pdf::read(&fixture(f), &Options::default()) {
+            user_message(&e);
+        }
+    }
+}
+
+#[test]
+fn a_damaged_page_is_noted_and_the_others_are_read() {
+    let b = std::fs::read(format!(
+        "{}/fixtures/pdf/gen/plan-page2-damaged.pdf",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let (d, notes) = pdf::read_with_notes(&b, &Options::default()).expect("read");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("page 2 could not be read"),
+        "{notes:?}"
+    );
+    let pages: std::collections::BTreeSet<u32> = tables(&d)
+        .iter()
+        .flat_map(|t| t.rows.iter().filter_map(|r| r.source.page))
+        .collect();
+    assert_eq!(pages, [1, 3].into_iter().collect());
+    // Undamaged files have no notes.
+    let (_, none) = pdf::read_with_notes(&fixture("001.pdf"), &Options::default()).expect("read");
+    assert!(none.is_empty(), "{none:?}");
+}
+
+#[test]
+fn japanese_text_without_a_tounicode_map_reads_horizontal_and_vertical() {
+    for f in ["cjk-horizontal.pdf", "cjk-vertical.pdf"] {
+        let b = std::fs::read(format!(
+            "{}/fixtures/pdf/gen/{f}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture");
+        let d = pdf::read(&b, &Options::default()).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let texts: Vec<String> = d
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Paragraph { text } | BlockKind::Heading { text, .. } => {
+                    Some(text.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, vec!["介護者支援計画", "行動計画と担当者"], "{f}");
+    }
 }

@@ -441,3 +441,132 @@ fn a_summary_list_repeating_the_plan_is_not_a_second_plan() {
         );
     }
 }
+
+#[test]
+fn labels_on_lines_of_their_own_and_definition_lists() {
+    let page = r#"<html><body><h2>Commitments</h2>
+<dl><dt>Action</dt><dd>Recruit two more carer support workers for rural areas</dd>
+<dt>Lead</dt><dd>Carers Support Service</dd><dt>Deadline</dt><dd>March 2027</dd></dl>
+<dl><dt>Action</dt><dd>Publish a carers' guide to local short breaks</dd>
+<dt>Lead</dt><dd>Communications Team</dd><dt>Deadline</dt><dd>June 2026</dd></dl>
+</body></html>"#;
+    let blocks = vec![
+        B::H("Commitments"),
+        B::P("Action"),
+        B::P("Recruit two more carer support workers for rural areas"),
+        B::P("Lead"),
+        B::P("Carers Support Service"),
+        B::P("Deadline"),
+        B::P("March 2027"),
+        B::P("Action"),
+        B::P("Publish a carers' guide to local short breaks"),
+        B::P("Lead"),
+        B::P("Communications Team"),
+        B::P("Deadline"),
+        B::P("June 2026"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("plan.docx");
+    docx(&blocks, &d);
+    let opts = Options::default();
+    for (fmt, r) in [
+        (
+            "html dl",
+            extract_bytes("plan.html", page.as_bytes(), &opts).unwrap(),
+        ),
+        ("docx", extract_path(&d, &opts).unwrap()),
+    ] {
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = r
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.action.as_deref().unwrap_or(""),
+                    a.lead.as_deref(),
+                    a.due.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Recruit two more carer support workers for rural areas",
+                    Some("Carers Support Service"),
+                    Some("March 2027")
+                ),
+                (
+                    "Publish a carers' guide to local short breaks",
+                    Some("Communications Team"),
+                    Some("June 2026")
+                ),
+            ],
+            "{fmt}"
+        );
+    }
+}
+
+#[test]
+fn one_sheet_row_per_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("plan.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows = [
+        [
+            "Action",
+            "Offer every carer a health check at their surgery",
+        ],
+        ["Lead", "Primary Care Board"],
+        ["By when", "April 2026"],
+        ["Action", "Train pharmacy staff to identify carers"],
+        ["Lead", "Local Pharmacy Committee"],
+        ["By when", "Autumn 2026"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&x).unwrap();
+    let csv: String = rows
+        .iter()
+        .map(|r| format!("{},\"{}\"\n", r[0], r[1]))
+        .collect();
+    let opts = Options::default();
+    for (fmt, r) in [
+        ("xlsx", extract_path(&x, &opts).unwrap()),
+        (
+            "csv",
+            extract_bytes("plan.csv", csv.as_bytes(), &opts).unwrap(),
+        ),
+    ] {
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = r
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.action.as_deref().unwrap_or(""),
+                    a.lead.as_deref(),
+                    a.due.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Offer every carer a health check at their surgery",
+                    Some("Primary Care Board"),
+                    Some("April 2026")
+                ),
+                (
+                    "Train pharmacy staff to identify carers",
+                    Some("Local Pharmacy Committee"),
+                    Some("Autumn 2026")
+                ),
+            ],
+            "{fmt}"
+        );
+    }
+}

@@ -67,6 +67,11 @@ fn evidence(header_scores: &[(Field, f64)], profile: &Profile, column: usize) ->
                 from_content = from_content.max(0.8);
             }
         }
+        // One cell says little about a column: without a header naming the field, content
+        // alone maps only the action column of a one-row table.
+        if hs == 0.0 && profile.filled < 2 && f != Field::Action {
+            from_content = 0.0;
+        }
         let mut score = from_header.max(from_content);
         if hs > 0.0 && typical > 0.5 {
             // Header and content agree.

@@ -8,6 +8,7 @@ pub mod lists;
 pub mod profile;
 pub mod prose;
 pub mod records;
+pub mod rows;
 pub mod table;
 
 use std::collections::{BTreeMap, HashSet};

@@ -900,8 +900,38 @@ fn is_measure(text: &str, ws: &[String]) -> bool {
     percent || (digits && ws.len() >= 3) || words >= 1 || participle || will_be
 }
 
-/// Read one cell.
+/// Cells of at most this many bytes are remembered by [`classify`].
+const MEMO_TEXT: usize = 256;
+/// [`classify`] remembers at most this many cells per thread (then starts again).
+const MEMO_CELLS: usize = 1 << 16;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<std::collections::HashMap<String, CellKind>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Read one cell. Results are remembered for short texts: detection reads the same cells
+/// many times (each candidate header profiles the rows under it), and long tables repeat
+/// their cells; a file of 50,000 repeated rows took minutes without it.
 pub fn classify(text: &str) -> CellKind {
+    if text.len() > MEMO_TEXT {
+        return classify_cell(text);
+    }
+    if let Some(k) = MEMO.with(|m| m.borrow().get(text).copied()) {
+        return k;
+    }
+    let k = classify_cell(text);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_CELLS {
+            m.clear();
+        }
+        m.insert(text.to_string(), k);
+    });
+    k
+}
+
+fn classify_cell(text: &str) -> CellKind {
     let t = text.trim();
     let body = strip_marker(t);
     let ws = tokens(body);

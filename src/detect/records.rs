@@ -74,6 +74,15 @@ pub fn from_table(t: &Table, block: usize, source: &Source) -> Option<Record> {
     if t.rows.is_empty() || t.rows.len() > 12 {
         return None;
     }
+    // A first column that names the same label twice holds several records (one row per
+    // field): that is `from_label_column`'s shape.
+    let mut seen = HashSet::new();
+    for row in &t.rows {
+        let first = row.cells.first().map(|c| key(&c.text)).unwrap_or_default();
+        if !first.is_empty() && !seen.insert(first) {
+            return None;
+        }
+    }
     let mut rec = Record {
         source: source.clone(),
         block,
@@ -295,6 +304,28 @@ pub fn collect(
     taken: &dyn Fn(usize) -> bool,
     opts: &crate::Options,
 ) -> Vec<(Record, Option<String>)> {
+    // A field label on a line of its own ("Lead" over "Carers Service", HTML definition lists,
+    // bold labels in Word) is read with the paragraph under it as "Label: value".
+    let mut joined: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    let mut consumed: HashSet<usize> = HashSet::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let text = match &b.kind {
+            BlockKind::Paragraph { text } | BlockKind::Heading { text, .. } => text,
+            _ => continue,
+        };
+        let label = text.trim().trim_end_matches(':').trim();
+        if consumed.contains(&i) || !is_label(label) || !names_row_field(label, opts) {
+            continue;
+        }
+        if let Some(BlockKind::Paragraph { text: value }) = blocks.get(i + 1).map(|n| &n.kind) {
+            let v = value.trim().trim_end_matches(':').trim();
+            let another_label = is_label(v) && names_row_field(v, opts);
+            if !v.is_empty() && !another_label && label_pair(value).is_none() {
+                joined.insert(i, format!("{label}: {}", value.trim()));
+                consumed.insert(i + 1);
+            }
+        }
+    }
     let mut out: Vec<(Record, Option<String>)> = Vec::new();
     let mut heading: Option<String> = None;
     let mut para: Option<Record> = None;
@@ -308,7 +339,18 @@ pub fn collect(
             }
         };
     for (i, b) in blocks.iter().enumerate() {
-        match &b.kind {
+        if consumed.contains(&i) && !taken(i) {
+            continue;
+        }
+        let owned;
+        let kind: &BlockKind = match joined.get(&i) {
+            Some(text) if !taken(i) => {
+                owned = BlockKind::Paragraph { text: text.clone() };
+                &owned
+            }
+            _ => &b.kind,
+        };
+        match kind {
             BlockKind::Table(t) if !taken(i) => {
                 flush(&mut para, &mut out, &heading);
                 if let Some(r) = from_table(t, i, &b.source) {
@@ -495,6 +537,24 @@ fn group_plan(g: &[(Record, Option<String>)], opts: &crate::Options) -> Result<R
         if !named {
             return Err("a single set of labels with no label naming the action".to_string());
         }
+        // ... and state one: a value going on in lower case ("Action No. & Description:
+        // numbers and descriptions of actions;") defines the label, as a legend does.
+        let defines = columns
+            .iter()
+            .filter(|c| c.field == Some(Field::Action))
+            .filter_map(|c| table[0].get(c.index))
+            .any(|v| {
+                v.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+            });
+        if defines {
+            return Err(
+                "a single set of labels whose action value defines the label (a legend)"
+                    .to_string(),
+            );
+        }
     }
     if !columns.iter().any(|c| c.field == Some(Field::Action)) {
         if let Some(o) = columns
@@ -628,5 +688,31 @@ mod tests {
         );
         assert!(label_pair("We met on Tuesday: it went well").is_none());
         assert!(label_pair("Note that the following applies to all partners: none").is_none());
+    }
+
+    #[test]
+    fn a_legend_of_the_labels_is_not_a_record() {
+        let item = |t: &str| Block {
+            kind: BlockKind::ListItem {
+                text: t.to_string(),
+                marker: "•".to_string(),
+                level: 1,
+            },
+            source: Source::default(),
+        };
+        let legend = [
+            item("Action No. & Description: numbers and descriptions of adaptation actions;"),
+            item("Lead Agency: agencies identified to implement a certain action;"),
+            item("Time Frame: estimated time frame for a certain action, such as 3-5 years;"),
+        ];
+        let (plans, _) = find(&legend, &|_| false, &crate::Options::default());
+        assert!(plans.is_empty());
+        let record = [
+            item("Action: Recruit ten carer champions in GP surgeries"),
+            item("Lead Agency: Carers Hub"),
+            item("Time Frame: March 2027"),
+        ];
+        let (plans, _) = find(&record, &|_| false, &crate::Options::default());
+        assert_eq!(plans.len(), 1);
     }
 }

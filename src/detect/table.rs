@@ -10,8 +10,9 @@ use regex::Regex;
 use super::assign;
 use super::header::{self, is_ref};
 use super::profile::{self, Profile};
+use super::rows;
 use super::{Column, Field, Plan, PlanRow};
-use crate::document::{Row, Source, Table};
+use crate::document::{Cell, Row, Source, Table};
 use crate::normalise::due;
 use crate::report::{DueKind, PlanKind};
 use crate::Options;
@@ -31,21 +32,16 @@ pub struct Surroundings {
 static SECTION_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(outcome|objective|priority|theme|aim|section|strand|workstream|goal|key\s+area|area)s?\b").unwrap()
 });
-static REF_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,3}(?:\.\d{1,2})?)(?:\.|\s*[-–—:)])?\s+([A-Z<(\[‘'\x22])").unwrap()
-});
 static CONTD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[\(\-–]?\s*\b(cont(inued|['’]?d)?\.?|contd)\s*\)?\s*$").unwrap()
 });
 static OUTCOME_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.*?)\b(outcome|objective)s?\s*\d*\s*:\s*(.*)$").unwrap());
 
-/// Words that cannot end a complete cell: a line ending on one was wrapped.
-const DANGLING: &[&str] = &[
-    "and", "or", "of", "the", "to", "for", "with", "in", "on", "a", "an", "between", "by", "from",
-    "that", "which", "their", "its", "is", "are", "be", "as", "at", "into", "through", "will",
-    "who", "our", "&",
-];
+/// Most columns a plan may have. Every row of a plan is held at its header's width, so a header
+/// (or a row under it) of thousands of cells would multiply the memory of a long table; no
+/// action plan has this many columns.
+const MAX_PLAN_COLUMNS: usize = 128;
 
 fn header_key(cells: &[String]) -> Vec<String> {
     cells
@@ -71,23 +67,15 @@ fn header_shaped(cells: &[String]) -> bool {
             .all(|c| c.split_whitespace().count() <= 12 && c.chars().count() <= 100)
 }
 
-/// A leading integer reference of a row, as printed in the first cell ("3" or "3 To ...").
-fn leading_ref(cells: &[String]) -> Option<u32> {
+/// The number of a row's marker as printed in its first cell ("3", "3 To ...", "2.1").
+fn first_ordinal(cells: &[String]) -> Option<u64> {
     let first = cells.first()?.trim();
-    if let Ok(n) = first.parse::<u32>() {
-        return Some(n);
-    }
-    REF_PREFIX.captures(first).and_then(|c| c[1].parse().ok())
-}
-
-fn ends_dangling(text: &str) -> bool {
-    let t = text.trim_end();
-    if t.ends_with('-') || t.ends_with(',') || t.ends_with('/') {
-        return true;
-    }
-    t.rsplit(|c: char| c.is_whitespace())
-        .next()
-        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+    let marker = if rows::is_marker(first) {
+        first.to_string()
+    } else {
+        rows::leading_marker(first)?.0
+    };
+    rows::ordinal(&marker).map(|(_, n)| n)
 }
 
 fn starts_lower(text: &str) -> bool {
@@ -133,9 +121,22 @@ struct BRow {
     section: Option<String>,
 }
 
+/// One physical row of the plan body, fitted to the columns, with what row segmentation
+/// ([`rows::segment`]) needs to know about it.
+struct Piece {
+    cells: Vec<String>,
+    row: Row,
+    reference: Option<String>,
+    marker: Option<String>,
+    section: Option<String>,
+    gap_before: bool,
+    page_break_before: bool,
+    continues: bool,
+    starts: bool,
+}
+
 struct Builder {
     columns: Vec<Column>,
-    key: Vec<String>,
     /// Keys of every line of the header (a header printed over several lines repeats them all).
     header_keys: Vec<Vec<String>>,
     /// Content profiles of the columns under the header.
@@ -150,10 +151,20 @@ struct Builder {
     action_col: Option<usize>,
     due_col: Option<usize>,
     bags: Vec<HashSet<String>>,
-    rows: Vec<BRow>,
+    /// Physical rows of the body in order; [`Builder::finish`] segments them into logical rows.
+    pieces: Vec<Piece>,
     row_section: Option<String>,
-    last_ref: Option<u32>,
-    since_ref: usize,
+    /// The last row marker printed ("12", "3.4").
+    last_marker: Option<String>,
+    /// The next physical row starts a logical row (it follows a section row).
+    next_starts: bool,
+    /// Last source line and page the plan has accounted for (rows, skipped headers): a row
+    /// further down follows a blank line.
+    accounted: Option<(Option<u32>, u32)>,
+    /// Page of the last physical row of the body.
+    data_page: Option<u32>,
+    /// A header was skipped since the last row (the blank line under it is layout, not a gap).
+    after_header: bool,
     repeated_header: bool,
     /// A section row seen after the last data row: the caption of a following new header.
     pending_caption: Option<String>,
@@ -209,9 +220,15 @@ impl Builder {
             cells.pop();
         }
         let mut reference = None;
-        // A wrapped line may keep the tab of an unheaded number column: drop that empty first
-        // cell when the rest then fits the columns' vocabulary better.
-        if self.wrapped && self.ref_col.is_none() && cells.len() >= 2 && cells[0].is_empty() {
+        // A wrapped line may keep the tab of an unheaded number column (it prints more cells than
+        // the header): drop that empty first cell when the rest then fits the columns' vocabulary
+        // better. A line as wide as the header keeps its cells where they are.
+        if self.wrapped
+            && self.ref_col.is_none()
+            && printed > width
+            && cells.len() >= 2
+            && cells[0].is_empty()
+        {
             let fit_score = |cs: &[String]| {
                 cs.iter()
                     .take(width)
@@ -228,7 +245,7 @@ impl Builder {
         if self.ref_col.is_none()
             && cells.len() >= 2
             && cells.len() <= width + 1
-            && is_ref(&cells[0])
+            && rows::is_code(&cells[0])
             && self.action_col == Some(0)
         {
             // A number before the first column: the row's reference (header has no number column).
@@ -247,13 +264,8 @@ impl Builder {
             }
         }
         if cells.len() < width && cells.len() >= 2 && self.ref_col == Some(0) {
-            if let Some(c) = REF_PREFIX.captures(&cells[0].clone()) {
-                let rest = cells[0][c.get(1).map_or(0, |m| m.end())..]
-                    .trim()
-                    .trim_start_matches(['.', '-', '–', '—', ':', ')'])
-                    .trim()
-                    .to_string();
-                cells[0] = c[1].to_string();
+            if let Some((marker, rest)) = rows::leading_marker(&cells[0]) {
+                cells[0] = marker;
                 cells.insert(1, rest);
                 printed += 1;
             }
@@ -269,24 +281,18 @@ impl Builder {
             cells = align(&cells, width, &|c, j| self.sim(c, j));
         }
         cells.resize(width, String::new());
-        // "1 Individual carers ..." in a table without a number column.
-        if let Some(a) = self.action_col {
-            let has_ref = self.ref_col.is_some_and(|r| !cells[r].is_empty()) || reference.is_some();
-            if !has_ref && a == 0 {
-                if let Some(c) = REF_PREFIX.captures(&cells[a].clone()) {
-                    let end = c.get(1).map_or(0, |m| m.end());
-                    reference = Some(c[1].to_string());
-                    cells[a] = cells[a][end..]
-                        .trim_start()
-                        .trim_start_matches(['.', '-', '–', '—', ':', ')'])
-                        .trim()
-                        .to_string();
-                }
+        // "1 Individual carers ..." or "12 - Review ..." in a table without a number column whose
+        // action column comes first: the number is the row's reference. (The number of an
+        // objective or outcome in a first column of its own is not the row's.)
+        if self.ref_col.is_none() && reference.is_none() && self.action_col == Some(0) {
+            if let Some((marker, rest)) = rows::leading_marker(&cells[0]) {
+                reference = Some(marker);
+                cells[0] = rest;
             }
         }
         if reference.is_none() {
             if let Some(r) = self.ref_col {
-                if is_ref(&cells[r]) {
+                if rows::is_code(&cells[r]) {
                     reference = Some(cells[r].clone());
                 } else if !cells[r].is_empty()
                     && self.action_col.is_some_and(|a| cells[a].is_empty())
@@ -323,75 +329,228 @@ impl Builder {
                 .all(|(_, c)| starts_lower(c) || c.ends_with('?') || c.ends_with(')'))
     }
 
-    fn is_continuation(
-        &self,
-        cells: &[String],
-        reference: &Option<String>,
-        next_ref: Option<u32>,
-    ) -> bool {
-        let Some(prev) = self.rows.last().map(|b| &b.cells) else {
-            return false;
-        };
-        if reference.is_some() {
-            return false;
+    /// Record that the plan has seen `row` (a data row, or a header it skipped), so that the
+    /// next row knows whether blank lines came between.
+    fn account(&mut self, row: &Row) {
+        if let Some(line) = row.source.line_end.or(row.source.line) {
+            self.accounted = Some((row.source.page, line));
         }
-        let action = self.action_col.map(|a| cells[a].as_str()).unwrap_or("");
-        let numbered = self.last_ref.is_some() || next_ref.is_some();
-        if numbered {
-            let expected = match next_ref {
-                Some(n) => n
-                    .saturating_sub(1)
-                    .saturating_sub(self.last_ref.unwrap_or(0)) as usize,
-                None => 0,
-            };
-            // Rows whose numbers the extraction lost still count as rows until the numbering
-            // catches up with the next printed number.
-            let filled = cells.iter().filter(|c| !c.is_empty()).count();
-            let lost_number_row = self.since_ref < expected
-                && !action.is_empty()
-                && (!starts_lower(action) || filled >= 2);
-            return !lost_number_row;
-        }
-        if action.is_empty() || starts_lower(action) {
-            return true;
-        }
-        let prev_action = self.action_col.map(|a| prev[a].as_str()).unwrap_or("");
-        if ends_dangling(prev_action) {
-            return true;
-        }
-        // Every filled cell of the row continues a cell of the row above that was cut short.
-        let due_empty = self.due_col.is_none_or(|d| cells[d].is_empty());
-        due_empty
-            && self.due_col.is_some_and(|d| !prev[d].is_empty())
-            && cells
-                .iter()
-                .zip(prev)
-                .filter(|(c, _)| !c.is_empty())
-                .all(|(_, p)| !p.is_empty() && !p.trim_end().ends_with('.'))
     }
 
-    fn add(&mut self, row: &Row, next_ref: Option<u32>) {
+    /// The plan's header is printed again at `row`. At the top of a page that is page layout;
+    /// on the page of the last row it opens a new part of the table (a table of the same layout
+    /// under its own heading): the next row starts a logical row, and a lone short line printed
+    /// after a blank line right above the header is that part's heading, not the end of a cell.
+    fn repeat_header(&mut self, row: &Row) {
+        self.repeated_header = true;
+        let same_page = self.data_page.is_some() && row.source.page == self.data_page;
+        if same_page && !self.after_header {
+            self.next_starts = true;
+            let heading = self.pieces.last().filter(|p| {
+                let filled: Vec<&String> = p.cells.iter().filter(|c| !c.is_empty()).collect();
+                let near = match (p.row.source.line, row.source.line) {
+                    (Some(a), Some(b)) => b > a && b - a <= 3,
+                    _ => false,
+                };
+                near && p.gap_before
+                    && p.marker.is_none()
+                    && p.reference.is_none()
+                    && filled.len() == 1
+                    && filled[0].split_whitespace().count() <= 8
+                    && !rows::ends_sentence(filled[0])
+                    && !starts_lower(filled[0])
+            });
+            if let Some(text) = heading.and_then(|p| p.cells.iter().find(|c| !c.is_empty())) {
+                self.row_section = Some(section_name(text));
+                self.pieces.pop();
+            }
+        }
+        self.skip_header(row);
+    }
+
+    /// A header repeated inside the plan (top of a page) was skipped.
+    fn skip_header(&mut self, row: &Row) {
+        self.account(row);
+        self.after_header = true;
+    }
+
+    /// Blank lines, and a page break, between the last row of the body and `row`.
+    fn spacing(&self, row: &Row) -> (bool, bool) {
+        let page_break = self.data_page.is_some()
+            && row.source.page.is_some()
+            && row.source.page != self.data_page;
+        let gap = match (self.accounted, row.source.line) {
+            (Some((_, last)), Some(line)) => line > last + 1,
+            _ => false,
+        };
+        (gap && !page_break && !self.after_header, page_break)
+    }
+
+    fn push(&mut self, row: &Row, cells: Vec<String>, reference: Option<String>, continues: bool) {
+        let marker = reference.clone().or_else(|| self.marker_of(&cells));
+        let (gap_before, page_break_before) = self.spacing(row);
+        self.after_header = false;
+        if row.source.page.is_some() {
+            self.data_page = row.source.page;
+        }
+        if marker.is_some() {
+            self.last_marker = marker.clone();
+        }
+        let starts = std::mem::take(&mut self.next_starts);
+        self.pieces.push(Piece {
+            cells,
+            // The row's texts are in `cells` already: keep only what `finish` reads (merged
+            // flags, source), not a second copy of every cell (memory on 100k-row tables).
+            row: Row {
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|c| Cell {
+                        merged: c.merged,
+                        ..Cell::default()
+                    })
+                    .collect(),
+                source: row.source.clone(),
+                header: row.header,
+                continuation: row.continuation,
+            },
+            reference,
+            marker,
+            section: self.row_section.clone(),
+            gap_before,
+            page_break_before,
+            continues: continues || row.continuation,
+            starts,
+        });
+        self.account(row);
+        self.repeated_header = false;
+    }
+
+    /// The number of the last row marker printed.
+    fn last_ordinal(&self) -> Option<u64> {
+        self.last_marker
+            .as_deref()
+            .and_then(rows::ordinal)
+            .map(|(_, n)| n)
+    }
+
+    /// The row marker of a fitted row: a marker in the number column, a first cell that is only
+    /// a marker ("1, 2"), or a marker at the start of the first cell ("3.1 Carers get ...").
+    fn marker_of(&self, cells: &[String]) -> Option<String> {
+        if let Some(r) = self.ref_col {
+            if let Some(t) = cells.get(r).filter(|t| rows::is_marker(t)) {
+                return Some(t.trim().to_string());
+            }
+        }
+        let first = cells.first()?;
+        if rows::is_marker(first) {
+            return Some(first.trim().to_string());
+        }
+        rows::leading_marker(first).map(|(m, _)| m)
+    }
+
+    /// Where, in the rows printed before the first header (`before`, indices into `all`), the
+    /// rows of this plan start: after the last row that is neither shaped like a row of the plan
+    /// nor a section row between such rows. `before.len()` when none belongs to the plan.
+    fn rows_before(&self, before: &[usize], all: &[Vec<String>]) -> usize {
+        let width = self.width();
+        let data_like = |cells: &[String]| {
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            if filled < 2.min(width) || filled < 3.min(width) || cells.len() + 1 < width {
+                return false;
+            }
+            let (fitted, _) = self.fit(cells.to_vec());
+            let has = |c: Option<usize>| c.is_some_and(|c| !fitted[c].is_empty());
+            has(self.action_col)
+                && [Field::Lead, Field::Due, Field::Evidence]
+                    .iter()
+                    .any(|&f| has(self.col(f)))
+        };
+        let lone = |cells: &[String]| cells.iter().filter(|c| !c.is_empty()).count() == 1;
+        let mut k = before.len();
+        let mut first_data = before.len();
+        while k > 0 {
+            let cells = &all[before[k - 1]];
+            if data_like(cells) {
+                first_data = k - 1;
+            } else if !lone(cells) {
+                break;
+            }
+            k -= 1;
+        }
+        first_data
+    }
+
+    /// A section heading printed across several cells of a row, as text extraction leaves a
+    /// merged heading row: "Outcome 3. Carers get | help quickly | in an emergency", or the
+    /// merged cell repeated in each cell it spans ("Outcome 3. Carers get help" | "Outcome 3.
+    /// Carers get help quickly in an emergency"). The first piece names a section; every other
+    /// piece continues or repeats it; no piece reads as a deadline. Returns the heading.
+    fn spanning_heading(&self, raw: &[String]) -> Option<String> {
+        let filled: Vec<&str> = raw
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if filled.len() < 2 || self.width() < 3 {
+            return None;
+        }
+        let first = filled[0];
+        if raw.first().is_none_or(|c| c.trim().is_empty())
+            || !(SECTION_ROW.is_match(first) || OUTCOME_SPLIT.is_match(first))
+        {
+            return None;
+        }
+        if let Some(d) = self.due_col {
+            if raw.get(d).is_some_and(|c| due::parse(c).date.is_some()) {
+                return None;
+            }
+        }
+        let norm = |s: &str| header::words(s).join(" ");
+        // Repeats: every piece is a prefix of the longest.
+        let longest = filled.iter().max_by_key(|c| c.len()).copied()?;
+        if filled.iter().all(|c| norm(longest).starts_with(&norm(c))) {
+            return Some(longest.to_string());
+        }
+        // Continues: each later piece goes on mid-phrase.
+        let continues = filled
+            .windows(2)
+            .all(|w| rows::starts_lower(w[1]) && !rows::ends_sentence(w[0]));
+        if !continues {
+            return None;
+        }
+        let text = filled.join("\n");
+        Some(text)
+    }
+
+    fn add(&mut self, row: &Row) {
         let raw = texts(row);
         // A line the reader knows continues the row above but could not place in a column:
         // it goes to the column it resembles (the action column when nothing stands out).
-        if row.continuation && raw.len() == 1 && !self.rows.is_empty() {
+        if row.continuation && raw.len() == 1 && !self.pieces.is_empty() {
             let width = self.width();
             let best = (0..width)
                 .map(|j| (j, self.sim(&raw[0], j)))
                 .filter(|(j, s)| *s > 0.3 || Some(*j) == self.action_col)
                 .max_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(j, _)| j);
-            if let (Some(j), Some(prev)) = (best, self.rows.last_mut()) {
-                if !prev.cells[j].is_empty() {
-                    prev.cells[j].push('\n');
-                }
-                prev.cells[j].push_str(&raw[0]);
-                prev.row.source.line_end = row.source.line;
+            if let Some(j) = best {
+                let mut cells = vec![String::new(); width];
+                cells[j] = raw[0].clone();
+                self.push(row, cells, None, true);
             }
             return;
         }
         let filled: Vec<&String> = raw.iter().filter(|c| !c.is_empty()).collect();
         if filled.is_empty() {
+            return;
+        }
+        // A section heading whose text ran across the cells of its row.
+        if let Some(text) = self.spanning_heading(&raw) {
+            self.row_section = Some(section_name(&text));
+            self.pending_caption = Some(text);
+            self.next_starts = true;
+            self.account(row);
             return;
         }
         // A row with one cell (a merged row spanning the table), or a lone first cell that names
@@ -416,10 +575,12 @@ impl Builder {
                 .unwrap_or_default();
             self.row_section = Some(section_name(&text));
             self.pending_caption = Some(text);
+            self.next_starts = true;
+            self.account(row);
             return;
         }
         self.pending_caption = None;
-        if self.rows.is_empty() && self.header_continuation(&raw) {
+        if self.pieces.is_empty() && self.header_continuation(&raw) {
             let headers: Vec<String> = self
                 .columns
                 .iter()
@@ -435,48 +596,96 @@ impl Builder {
                 self.action_col = self.col(Field::Action);
                 self.due_col = self.col(Field::Due);
             }
+            self.account(row);
             self.header_keys.push(header_key(&raw));
             return;
         }
         let (cells, reference) = self.fit(raw);
-        if self.wrapped && self.is_continuation(&cells, &reference, next_ref) {
-            if let Some(prev) = self.rows.last_mut() {
-                let prow = &mut prev.row;
-                for (p, c) in prev.cells.iter_mut().zip(cells) {
-                    if !c.is_empty() {
-                        if !p.is_empty() {
-                            p.push('\n');
-                        }
-                        p.push_str(&c);
-                    }
-                }
-                prow.source.line_end = row
-                    .source
-                    .line_end
-                    .or(row.source.line)
-                    .or(prow.source.line_end);
-            }
-            return;
-        }
-        if let Some(n) = reference
-            .as_deref()
-            .and_then(|r| r.trim_end_matches(['.', ')']).parse::<u32>().ok())
-        {
-            self.last_ref = Some(n);
-            self.since_ref = 0;
-        } else {
-            self.since_ref += 1;
-        }
-        self.rows.push(BRow {
-            cells,
-            row: row.clone(),
-            reference,
-            section: self.row_section.clone(),
-        });
-        self.repeated_header = false;
+        self.push(row, cells, reference, false);
     }
 
-    fn finish(self, table_index: u32) -> Plan {
+    /// The logical rows: physical rows segmented by [`rows::segment`] (text and other
+    /// line-based tables) or taken one by one (tables whose format delimits rows), joined.
+    /// The pieces move into the rows (a copy would double a large table for a moment).
+    fn logical_rows(&mut self) -> Vec<BRow> {
+        let starts: Vec<bool> = if self.wrapped {
+            let lines: Vec<rows::Line<'_>> = self
+                .pieces
+                .iter()
+                .map(|p| rows::Line {
+                    cells: &p.cells,
+                    marker: p.marker.as_deref(),
+                    gap_before: p.gap_before,
+                    page_break_before: p.page_break_before,
+                    continues: p.continues,
+                    starts: p.starts,
+                })
+                .collect();
+            let roles = rows::Roles {
+                marker: self.ref_col,
+                action: self.action_col,
+                due: self.due_col,
+            };
+            let scored = rows::segment_scored(&lines, &roles);
+            if std::env::var_os("CARERS_DEBUG_ROWS").is_some() {
+                for (p, (start, score)) in self.pieces.iter().zip(&scored) {
+                    eprintln!(
+                        "{:>6} {} {:>6.2} {}",
+                        p.row.source.line.unwrap_or(0),
+                        if *start { "NEW" } else { "   " },
+                        score,
+                        p.cells.join(" | ")
+                    );
+                }
+            }
+            scored.into_iter().map(|(s, _)| s).collect()
+        } else {
+            self.pieces
+                .iter()
+                .enumerate()
+                .map(|(k, p)| k == 0 || p.starts || !p.continues)
+                .collect()
+        };
+        let mut out: Vec<BRow> = Vec::new();
+        for (p, start) in std::mem::take(&mut self.pieces).into_iter().zip(starts) {
+            match out.last_mut() {
+                Some(prev) if !start => {
+                    for (c, t) in prev.cells.iter_mut().zip(&p.cells) {
+                        if !t.is_empty() {
+                            if !c.is_empty() {
+                                c.push('\n');
+                            }
+                            c.push_str(t);
+                        }
+                    }
+                    if prev.reference.is_none() {
+                        prev.reference = p.reference;
+                    }
+                    let prow = &mut prev.row;
+                    prow.source.line_end = p
+                        .row
+                        .source
+                        .line_end
+                        .or(p.row.source.line)
+                        .or(prow.source.line_end);
+                }
+                _ => {
+                    if p.cells.iter().all(|c| c.is_empty()) {
+                        continue;
+                    }
+                    out.push(BRow {
+                        cells: p.cells,
+                        row: p.row,
+                        reference: p.reference,
+                        section: p.section,
+                    })
+                }
+            }
+        }
+        out
+    }
+
+    fn finish(mut self, table_index: u32) -> Plan {
         let mut rows = Vec::new();
         let mut last_section = self.section.clone();
         for (
@@ -487,7 +696,7 @@ impl Builder {
                 reference,
                 section: row_section,
             },
-        ) in self.rows.iter().enumerate()
+        ) in self.logical_rows().into_iter().enumerate()
         {
             let mut pr = PlanRow {
                 source: Source {
@@ -503,7 +712,7 @@ impl Builder {
                 }
                 match col.field {
                     Some(f) => {
-                        pr.values.insert(f, text.clone());
+                        pr.values.insert(f, text);
                         if row.cells.get(col.index).is_some_and(|c| c.merged) {
                             pr.merged.push(f);
                         }
@@ -514,12 +723,12 @@ impl Builder {
                         } else {
                             col.header.clone()
                         };
-                        pr.extra.insert(name, text.clone());
+                        pr.extra.insert(name, text);
                     }
                 }
             }
             if let Some(r) = reference {
-                pr.values.insert(Field::Ref, r.clone());
+                pr.values.insert(Field::Ref, r);
             }
             // Grouping columns left blank under a merged cell repeat the row above (a blank lead
             // or deadline is a gap, not a merge, unless the reader saw the merge).
@@ -539,9 +748,7 @@ impl Builder {
                 Some(_) => last_section.clone(),
                 None => None,
             };
-            pr.section = section
-                .or_else(|| row_section.clone())
-                .or_else(|| self.section.clone());
+            pr.section = section.or(row_section).or_else(|| self.section.clone());
             last_section = pr.section.clone();
             rows.push(pr);
         }
@@ -603,14 +810,14 @@ pub fn plans(
 ) -> Result<Vec<Plan>, Option<String>> {
     let rows = &table.rows;
     let all: Vec<Vec<String>> = rows.iter().map(texts).collect();
-    // Header keys once per row, and memoised lookahead scans (see `scan_ahead`): without them a
-    // long table was quadratic (200k rows did not finish in minutes).
+    // Header keys once per row (a long table compares every row with its header).
     let keys: Vec<Vec<String>> = all.iter().map(|c| header_key(c)).collect();
-    let mut memo_ref = Ahead::default();
-    let mut memo_num = Ahead::default();
+    let mut header_memo = HeaderMemo::default();
     let mut out = Vec::new();
     let mut cur: Option<Builder> = None;
     let mut caption: Vec<String> = Vec::new();
+    // Rows before the table's first header (their caption texts are `caption`).
+    let mut before: Vec<usize> = Vec::new();
     let mut skip = 0usize;
     let mut rejected: Option<String> = None;
     let first_row = all
@@ -623,18 +830,21 @@ pub fn plans(
         if skip > 0 {
             // A further line of a header printed over several lines.
             skip -= 1;
+            if let Some(b) = cur.as_mut() {
+                b.skip_header(row);
+            }
             continue;
         }
         if let Some(b) = cur.as_mut() {
             if !key.is_empty() && b.header_keys.contains(&key) && b.pending_caption.is_none() {
-                b.repeated_header = true;
+                b.repeat_header(row);
                 continue;
             }
             // The header repeated with some labels left out: every label it prints is the
             // current header's label in the same column.
             if repeats_labels(cells, &b.columns) {
                 if b.pending_caption.is_none() {
-                    b.repeated_header = true;
+                    b.repeat_header(row);
                     continue;
                 }
                 // After a caption: a new plan with the same columns, under the caption.
@@ -672,6 +882,7 @@ pub fn plans(
                 cur.is_some(),
                 r <= first_row + 2,
                 around.previous_labels.as_deref(),
+                &mut header_memo,
             )
             .map_err(|why| {
                 if let Some(w) = why {
@@ -705,7 +916,7 @@ pub fn plans(
                 if let Some(b) = cur.as_mut() {
                     let fields = |cols: &[Column]| cols.iter().map(|c| c.field).collect::<Vec<_>>();
                     if b.pending_caption.is_none() && fields(&m.columns) == fields(&b.columns) {
-                        b.repeated_header = true;
+                        b.repeat_header(row);
                         for k in m.keys {
                             if !b.header_keys.contains(&k) {
                                 b.header_keys.push(k);
@@ -721,24 +932,36 @@ pub fn plans(
                     }
                     out.push(b.finish(table_index));
                 }
-                let (mut section, objective) = split_caption(&caption.join(" "));
-                let objective = objective.or_else(|| around.objective.clone());
-                if section.is_none() {
-                    section = around.section.clone();
-                }
-                caption.clear();
                 skip = m.lines - 1;
                 let first_data = r + m.lines - 1;
-                cur = Some(new_builder(
+                let mut nb = new_builder(
                     m,
-                    section,
-                    objective,
+                    None,
+                    None,
                     row.source.clone(),
                     table.wrapped_lines,
                     &all,
                     first_data,
                     &opts.header_synonyms,
-                ));
+                );
+                // Rows printed before the table's first header belong to it when they are shaped
+                // like its rows: the header is the repeat of one printed on an earlier page.
+                let k = nb.rows_before(&before, &all);
+                if !before.is_empty() {
+                    caption.truncate(k.min(caption.len()));
+                }
+                let (mut section, objective) = split_caption(&caption.join(" "));
+                nb.objective = objective.or_else(|| around.objective.clone());
+                if section.is_none() {
+                    section = around.section.clone();
+                }
+                nb.section = section;
+                for &q in &before[k.min(before.len())..] {
+                    nb.add(&rows[q]);
+                }
+                before.clear();
+                caption.clear();
+                cur = Some(nb);
                 continue;
             }
         }
@@ -751,41 +974,16 @@ pub fn plans(
                     .collect();
                 if !t.is_empty() {
                     caption.push(t.join(" "));
+                    before.push(r);
                 }
             }
             Some(b) => {
-                let stop = |q: usize| keys[q] == b.key;
-                // Row numbers are read from the number column, or from the first column when it
-                // is the action (numbers fused into it) or unmapped; a first column that holds
-                // something else (objective numbers, codes) does not number the rows.
-                let numbered = b.numbering_col().is_some();
-                let ref_at = |q: usize| {
-                    leading_ref(&all[q])
-                        .filter(|_| numbered && (!all[q][0].is_empty() || b.ref_col.is_none()))
-                };
-                let num_at = |q: usize| {
-                    b.numbering_col()
-                        .and_then(|k| all[q].get(k))
-                        .and_then(|c| c.parse::<u32>().ok())
-                };
-                let next_ref = memo_ref
-                    .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| {
-                        ref_at(q).is_some()
-                    })
-                    .and_then(ref_at);
-                let next_ref = next_ref.or_else(|| {
-                    memo_num
-                        .scan(r, rows.len(), &b.key, b.ref_col, stop, |q| {
-                            num_at(q).is_some()
-                        })
-                        .and_then(num_at)
-                });
                 // A repeated header followed by a row numbered 1 starts a new plan.
                 if b.repeated_header
-                    && !b.rows.is_empty()
+                    && !b.pieces.is_empty()
                     && b.numbering_col().is_some()
-                    && leading_ref(cells) == Some(1)
-                    && b.last_ref.is_some_and(|n| n > 1)
+                    && first_ordinal(cells) == Some(1)
+                    && b.last_ordinal().is_some_and(|n| n > 1)
                 {
                     let m = HeaderMatch {
                         columns: b.columns.clone(),
@@ -810,14 +1008,17 @@ pub fn plans(
                         r,
                         &opts.header_synonyms,
                     );
-                    nb.add(row, next_ref);
+                    nb.add(row);
                     cur = Some(nb);
                 } else {
-                    b.add(row, next_ref);
+                    b.add(row);
                 }
             }
         }
     }
+    // The per-row copies are not needed to finish the last plan (memory on long tables).
+    drop(all);
+    drop(keys);
     if let Some(b) = cur.take() {
         out.push(b.finish(table_index));
     }
@@ -827,40 +1028,8 @@ pub fn plans(
     Ok(out)
 }
 
-/// A memoised lookahead: the first row `q > r` where `hit(q)`, unless a row where `stop(q)`
-/// comes first. Successive rows of one plan reuse the previous answer while it is still ahead,
-/// so a whole table costs one pass instead of one pass per row.
-#[derive(Default)]
-struct Ahead {
-    /// (plan key, ref column, scan started at, first row where the scan ended or `n`).
-    last: Option<(Vec<String>, Option<usize>, usize, usize)>,
-}
-
-impl Ahead {
-    fn scan(
-        &mut self,
-        r: usize,
-        n: usize,
-        key: &[String],
-        ref_col: Option<usize>,
-        stop: impl Fn(usize) -> bool,
-        hit: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
-        let end = match &self.last {
-            Some((k, c, from, end)) if k == key && *c == ref_col && *from <= r + 1 && *end > r => {
-                *end
-            }
-            _ => {
-                let end = (r + 1..n).find(|&q| stop(q) || hit(q)).unwrap_or(n);
-                self.last = Some((key.to_vec(), ref_col, r + 1, end));
-                end
-            }
-        };
-        (end < n && !stop(end)).then_some(end)
-    }
-}
-
 /// A header found at some row: its columns and evidence.
+#[derive(Clone)]
 struct HeaderMatch {
     columns: Vec<Column>,
     confidence: f64,
@@ -907,7 +1076,6 @@ fn new_builder(
     }
     let mut b = Builder {
         columns,
-        key: keys.first().cloned().unwrap_or_default(),
         header_keys: keys,
         profiles,
         confidence,
@@ -920,10 +1088,13 @@ fn new_builder(
         action_col: None,
         due_col: None,
         bags,
-        rows: Vec::new(),
+        pieces: Vec::new(),
         row_section: None,
-        last_ref: None,
-        since_ref: 0,
+        last_marker: None,
+        next_starts: false,
+        accounted: None,
+        data_page: None,
+        after_header: false,
         repeated_header: false,
         pending_caption: None,
         synonyms: synonyms.clone(),
@@ -1010,7 +1181,7 @@ fn header_line_continues(above: &[String], cells: &[String], flagged: bool) -> b
         above.get(*k).is_some_and(|a| !a.is_empty())
             && (starts_lower(c) || c.ends_with('?') || c.ends_with(')') || {
                 let a = above[*k].trim_end();
-                a.ends_with('/') || a.ends_with('&') || a.ends_with(',') || ends_dangling(a)
+                a.ends_with('/') || a.ends_with('&') || a.ends_with(',') || rows::ends_dangling(a)
             })
     });
     // Labels in columns the line above left empty, or a mix.
@@ -1092,8 +1263,66 @@ fn content_carries(labels: &[String], profiles: &[Profile], columns: &[Column]) 
             .any(|&f| strong(f).is_some())
 }
 
+/// Rows [`header_mapping`] reads from its header row on: up to three header lines, then the
+/// 40 rows [`mapping_at`] profiles under them.
+const HEADER_WINDOW: usize = 3 + 40;
+/// Windows [`HeaderMemo`] remembers (then it starts again).
+const HEADER_MEMO: usize = 4096;
+
+/// Results of [`header_mapping`] by the rows it reads. A candidate header is judged only by its
+/// window of rows (and the plan state), so the same window gives the same answer: a table that
+/// repeats one header row or block of rows thousands of times is judged once per distinct window,
+/// not once per row (50,000 repeated header rows took over 20 s).
+#[derive(Default)]
+struct HeaderMemo {
+    seen: std::collections::HashMap<u64, (usize, Result<HeaderMatch, Option<String>>)>,
+}
+
+impl HeaderMemo {
+    fn window(all: &[Vec<String>], r: usize) -> &[Vec<String>] {
+        &all[r..all.len().min(r + HEADER_WINDOW)]
+    }
+
+    fn flags(rows: &[Row], r: usize) -> [bool; 3] {
+        [0, 1, 2].map(|k| rows.get(r + k).is_some_and(|x| x.header))
+    }
+
+    /// The result for the header candidate at `r`, computed by `run` unless a row with the same
+    /// window (compared in full, not only by hash) was judged in the same state.
+    fn get_or(
+        &mut self,
+        all: &[Vec<String>],
+        rows: &[Row],
+        r: usize,
+        state: (bool, bool),
+        run: impl FnOnce() -> Result<HeaderMatch, Option<String>>,
+    ) -> Result<HeaderMatch, Option<String>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        Self::window(all, r).hash(&mut h);
+        Self::flags(rows, r).hash(&mut h);
+        state.hash(&mut h);
+        let key = h.finish();
+        if let Some((r0, result)) = self.seen.get(&key) {
+            if Self::window(all, *r0) == Self::window(all, r)
+                && Self::flags(rows, *r0) == Self::flags(rows, r)
+            {
+                return result.clone();
+            }
+        }
+        let result = run();
+        if self.seen.len() >= HEADER_MEMO {
+            self.seen.clear();
+        }
+        self.seen.insert(key, (r, result.clone()));
+        result
+    }
+}
+
 /// The header mapping of row `r`, if it (with the lines that continue it) is an action-plan
-/// header.
+/// header. The cheap tests on the row itself come first; the mapping of the rows under it is
+/// remembered in `memo`.
+#[allow(clippy::too_many_arguments)]
 fn header_mapping(
     all: &[Vec<String>],
     rows: &[Row],
@@ -1102,6 +1331,7 @@ fn header_mapping(
     inside: bool,
     near_top: bool,
     previous: Option<&[String]>,
+    memo: &mut HeaderMemo,
 ) -> Result<HeaderMatch, Option<String>> {
     let flagged = rows[r].header;
     let mut first = all[r].clone();
@@ -1110,6 +1340,12 @@ fn header_mapping(
     }
     if first.iter().filter(|c| !c.is_empty()).count() < 2 && !flagged {
         return Err(None);
+    }
+    if first.len() > MAX_PLAN_COLUMNS {
+        return Err(Some(format!(
+            "a header of {} columns is not an action plan's (at most {MAX_PLAN_COLUMNS})",
+            first.len()
+        )));
     }
     if !label_like(&first, flagged) {
         return Err(None);
@@ -1134,15 +1370,33 @@ fn header_mapping(
     if n < need && !flagged && !weak {
         return Err(None);
     }
+    memo.get_or(all, rows, r, (inside, near_top), || {
+        header_lines(all, rows, r, opts, previous, weak, first)
+    })
+}
+
+/// [`header_mapping`] past its tests on the header row: the header as one, two or three lines,
+/// each mapped over the rows under it; the best that holds.
+fn header_lines(
+    all: &[Vec<String>],
+    rows: &[Row],
+    r: usize,
+    opts: &Options,
+    previous: Option<&[String]>,
+    weak: bool,
+    first: Vec<String>,
+) -> Result<HeaderMatch, Option<String>> {
     let mut best: Option<(f64, HeaderMatch)> = None;
     let mut why: Option<String> = None;
-    let mut labels = first.clone();
+    let mut labels = first;
     let mut keys = vec![header_key(&all[r])];
     for lines in 1..=3usize {
         if lines > 1 {
             let q = r + lines - 1;
             let Some(next) = all.get(q) else { break };
-            if !header_line_continues(&labels, next, rows[q].header) {
+            if next.len() > MAX_PLAN_COLUMNS
+                || !header_line_continues(&labels, next, rows[q].header)
+            {
                 break;
             }
             if labels.len() < next.len() {
@@ -1192,7 +1446,16 @@ fn mapping_at(
 ) -> Result<(f64, HeaderMatch), String> {
     let below = &all[start.min(all.len())..all.len().min(start + 40)];
     let width = |c: &Vec<String>| c.iter().rposition(|x| !x.is_empty()).map_or(0, |p| p + 1);
-    let typical = below.iter().map(width).max().unwrap_or(0);
+    // Columns beyond the labels count when at least two rows fill them (one stray long row,
+    // cells split on a separator in its text, is folded into the last column, not a
+    // thousand columns for every row of the table).
+    let mut widths: Vec<usize> = below.iter().map(width).filter(|&w| w > 0).collect();
+    widths.sort_unstable_by(|a, b| b.cmp(a));
+    let typical = widths
+        .get(widths.len().min(2).saturating_sub(1))
+        .copied()
+        .unwrap_or(0)
+        .min(MAX_PLAN_COLUMNS);
     // Rows below may fill more columns than the header labels: an unlabelled number column in
     // front, or unlabelled columns at the end. Each way of lining the labels up with the cells
     // is tried, and the one the content supports best is taken.

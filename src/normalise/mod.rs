@@ -60,7 +60,8 @@ fn value(row: &crate::detect::PlanRow, f: Field) -> Option<&str> {
 /// Normalise every plan: plan descriptions and actions (gaps are filled in by [`crate::gaps`]).
 pub fn normalise_plans(plans: &[Plan], context: &Context) -> (Vec<PlanInfo>, Vec<Action>) {
     let mut infos = Vec::new();
-    let mut actions = Vec::new();
+    // Sized once: growing by doubling held up to three times the actions of a long table.
+    let mut actions = Vec::with_capacity(plans.iter().map(|p| p.rows.len()).sum());
     for (k, plan) in plans.iter().enumerate() {
         let index = k as u32 + 1;
         let mut columns = BTreeMap::new();
@@ -118,6 +119,7 @@ fn action(
         .filter(|s| !s.is_empty());
     let objective = value(row, Field::Objective)
         .and_then(text::joined)
+        .map(|o| crate::detect::rows::without_outline_number(&o).to_string())
         .or_else(|| plan.objective.clone());
     let mut source = row.source.clone();
     source.table = source.table.or(Some(plan_index));

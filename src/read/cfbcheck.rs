@@ -3,8 +3,10 @@
 //! calamine 0.30 follows FAT sector chains without a cycle check and pre-allocates each stream
 //! at the size its directory entry claims, so a 5 KB crafted file can make it allocate without
 //! bound (found by `cargo fuzz run extract`; `fixtures/bad/fuzz-regressions/xls-cfb-chain-oom.xls`).
-//! This check refuses compound files whose FAT has a cycle or whose streams claim more bytes than
-//! the file holds. A valid file has neither.
+//! It also takes the header's sector counts (directory, FAT, mini FAT) as capacities to reserve
+//! (`count x sector size`: 2 TB for a count of 2^32-1; `fixtures/bad/crash/xls-dir-sectors-2tb.xls`).
+//! This check refuses compound files whose FAT has a cycle, whose header counts more sectors than
+//! the file holds, or whose streams claim more bytes than the file holds. A valid file has none.
 
 /// `Err(detail)` when the compound file is malformed in a way that could exhaust memory.
 pub fn check(bytes: &[u8]) -> Result<(), String> {
@@ -25,6 +27,15 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     }
     let ss = 1usize << shift;
     let nsect = bytes.len().saturating_sub(512).div_ceil(ss);
+    // Sector counts in the header (directory, FAT, mini FAT): at most the sectors in the file.
+    for (what, at) in [("directory", 0x28), ("FAT", 0x2C), ("mini FAT", 0x40)] {
+        let n = u32_at(at).ok_or_else(short)? as usize;
+        if n > nsect {
+            return Err(format!(
+                "the compound file header counts {n} {what} sectors in a file of {nsect}"
+            ));
+        }
+    }
     let sector = |id: u32| -> Option<&[u8]> {
         let start = (id as usize + 1).checked_mul(ss)?;
         bytes.get(start..(start + ss).min(bytes.len()))

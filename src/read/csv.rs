@@ -105,13 +105,14 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
             cell: Some(super::sheet::address(row0, col)),
             ..Source::default()
         };
+        // A cell's address is the row's moved right by its column (not stored per cell: memory
+        // on long files, as in the spreadsheet reader).
         let cells = texts
             .into_iter()
-            .enumerate()
-            .map(|(j, text)| Cell {
+            .map(|text| Cell {
                 text,
                 merged: false,
-                source: Some(src(j as u32)),
+                source: None,
             })
             .collect();
         rows.push(Row {
@@ -311,10 +312,8 @@ mod tests {
         assert_eq!(r.source.line, Some(5));
         assert_eq!(r.source.row, Some(3));
         assert_eq!(r.source.cell.as_deref(), Some("A4"));
-        assert_eq!(
-            r.cells[1].source.as_ref().and_then(|s| s.cell.as_deref()),
-            Some("B4")
-        );
+        // Cells carry no address of their own (the row's, moved right): compact long files.
+        assert!(r.cells[1].source.is_none());
     }
 
     #[test]

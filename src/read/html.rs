@@ -28,9 +28,19 @@ const MAX_DEPTH: usize = 256;
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 10_000;
 
+/// Deepest nesting handed to html5ever: its tree builder scans the stack of open elements for
+/// most tokens, so 50,000 unclosed `<ul>` took minutes (found by `scripts/mutate.py`).
+const MAX_PARSE_DEPTH: usize = 2000;
+
 /// Read the bytes of an HTML page into a document.
 pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
     let text = decode(bytes);
+    let depth = nesting_depth(&text);
+    if depth > MAX_PARSE_DEPTH {
+        return Err(crate::error::Error::Limit(format!(
+            "the page nests elements {depth} levels deep (more than {MAX_PARSE_DEPTH}): a damaged or hostile file, not read"
+        )));
+    }
     let html = Html::parse_document(&text);
     let mut w = Walker::default();
     w.block(html.tree.root(), 0);
@@ -41,6 +51,83 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
         pages: None,
         blocks: w.blocks,
     })
+}
+
+/// How deep the open elements of `text` get, as the HTML parser will keep them: start tags
+/// minus end tags of elements that stay open until closed (void elements, and those a sibling
+/// closes implicitly such as `li`, `p`, `td`, `tr`, are not counted). Linear; an estimate made
+/// before parsing.
+pub fn nesting_depth(text: &str) -> usize {
+    const NOT_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "li", "p", "td", "th", "tr", "dt", "dd", "option", "optgroup",
+        "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head",
+        "body",
+    ];
+    let b = text.as_bytes();
+    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find_from(b, i, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let close = b.get(i) == Some(&b'/');
+        let start = i + usize::from(close);
+        let mut end = start;
+        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'-' || b[end] == b':')
+        {
+            end += 1;
+        }
+        if end == start || !b[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = text[start..end].to_ascii_lowercase();
+        let gt = b[end..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map_or(b.len(), |p| end + p);
+        i = gt.min(b.len());
+        if NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        if close {
+            if let Some(n) = open.get_mut(&name).filter(|n| **n > 0) {
+                *n -= 1;
+                depth -= 1;
+            }
+        } else if gt > 0 && b.get(gt - 1) == Some(&b'/') {
+            // `<x/>`: nothing stays open.
+        } else if matches!(
+            name.as_str(),
+            "script" | "style" | "textarea" | "title" | "xmp"
+        ) {
+            // Raw text up to the end tag.
+            let endtag = format!("</{name}");
+            i = find_from_ci(b, i, endtag.as_bytes()).unwrap_or(b.len());
+        } else {
+            *open.entry(name).or_default() += 1;
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
+fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+fn find_from_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
 }
 
 /// Bytes to text: BOM, then `<meta charset>`, then UTF-8, else Windows-1252.
@@ -562,6 +649,29 @@ mod tests {
     }
 
     #[test]
+    fn nesting_depth_counts_what_stays_open() {
+        assert_eq!(nesting_depth("<div><ul><li>a<li>b</ul></div>"), 2);
+        // Unclosed li / p / td / tr do not nest; void elements and comments do not count.
+        let sloppy = "<table><tr><td>a<td>b<tr><td>c</table><p>x<p>y<br><img src=x>".repeat(500);
+        assert_eq!(nesting_depth(&sloppy), 1);
+        assert_eq!(
+            nesting_depth("<!-- <div><div> --><script>'<div>'</script><b/>"),
+            0
+        );
+        assert_eq!(nesting_depth(&"<ul>".repeat(5000)), 5000);
+        assert_eq!(nesting_depth("</div></div><div>"), 1);
+        // 50,000 unclosed lists: refused at once instead of minutes of parsing.
+        let hostile = format!(
+            "<html><body>{}<table><tr><td>x</table>",
+            "<ul>".repeat(50_000)
+        );
+        let t = std::time::Instant::now();
+        let e = read(hostile.as_bytes(), &Options::default()).unwrap_err();
+        assert!(e.to_string().contains("levels deep"), "{e}");
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
     fn blocks_in_order() {
         let d = doc("<!doctype html><html><head><title>Carers Plan</title><style>p{}</style><script>var x='<p>no</p>'</script></head>\
             <body><h1>Strategy</h1><p>Intro <b>bold</b><br>next line</p><div>loose text<ul><li>one<ul><li>sub</li></ul></li><li>two</ul></div>\
@@ -641,8 +751,11 @@ mod tests {
 
     #[test]
     fn hostile_inputs_do_not_crash() {
-        let deep = "<div>".repeat(3_000) + "x";
+        let deep = "<div>".repeat(1_500) + "x";
         let _ = doc(&deep);
+        let deeper = "<div>".repeat(3_000) + "x";
+        let e = read(deeper.as_bytes(), &Options::default()).unwrap_err();
+        assert!(e.to_string().contains("3000 levels deep"), "{e}");
         let _ = doc("<table><tr><td rowspan=999999999 colspan=999999999>x</table>");
         let d = read(b"<p>caf\xe9</p>", &Options::default()).unwrap();
         assert!(matches!(&d.blocks[0].kind, BlockKind::Paragraph { text } if text == "café"));

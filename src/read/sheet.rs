@@ -13,7 +13,7 @@
 //! and Excel serials with a date format) as a UK sheet shows them, `31/03/2012` (the normaliser
 //! turns that into the ISO `due_date`), booleans `TRUE`/`FALSE`, errors as
 //! `#N/A` etc. Every row carries `sheet`, `cell` (address of its first cell, e.g. `B7`), `table`
-//! and `row`; every cell carries its own address in `Cell::source`.
+//! and `row`; a cell's address is its row's moved right by its column (not stored per cell).
 //!
 //! Zip-based workbooks are first checked against the decompression budget (see
 //! [`super::zipsafe`]) before calamine decompresses them itself.
@@ -442,7 +442,7 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
                     cells: vec![Cell {
                         text,
                         merged: false,
-                        source: Some(cell_src(col)),
+                        source: Some(Box::new(cell_src(col))),
                     }],
                     source: cell_src(c0),
                     header: false,
@@ -455,11 +455,13 @@ fn build(title: Option<String>, sheets: Vec<SheetData>) -> Document {
                 continue;
             }
             let mut out = Vec::with_capacity(width);
-            for (j, c) in cells.iter_mut().enumerate() {
+            // A cell's address is the row's (`cell_src(c0)`) moved right by its column: not
+            // stored per cell (a 100k-row sheet held 600k copies of the sheet name).
+            for c in cells.iter_mut() {
                 out.push(Cell {
                     text: std::mem::take(&mut c.text),
                     merged: c.merged,
-                    source: Some(cell_src(c0 + j as u32)),
+                    source: None,
                 });
             }
             current.push(Row {
@@ -636,13 +638,8 @@ mod tests {
         assert!(!t.rows[3].cells[1].merged);
         assert_eq!(t.rows[4].source.cell.as_deref(), Some("A5"));
         assert_eq!(t.rows[4].source.sheet.as_deref(), Some("Plan"));
-        assert_eq!(
-            t.rows[4].cells[2]
-                .source
-                .as_ref()
-                .and_then(|s| s.cell.as_deref()),
-            Some("C5")
-        );
+        // Cells carry no address of their own (the row's, moved right by the column).
+        assert!(t.rows[4].cells[2].source.is_none());
         assert_eq!(t.rows[4].source.row, Some(5));
         let BlockKind::Table(t2) = &d.blocks[2].kind else {
             panic!()

@@ -21,6 +21,8 @@ use regex::Regex;
 use crate::document::{Block, BlockKind, Document, Row, Source, Table};
 use crate::error::Result;
 
+mod layout;
+
 /// Read text bytes into a document.
 pub fn read(bytes: &[u8]) -> Result<Document> {
     let text = decode(bytes);
@@ -45,7 +47,7 @@ pub fn read(bytes: &[u8]) -> Result<Document> {
                 200,
             )
         });
-    let blocks = Parser { lines: &lines }.parse();
+    let blocks = Parser::new(&lines).parse();
     Ok(Document {
         title,
         pages,
@@ -238,6 +240,9 @@ static SECTION_NUMBER: LazyLock<Regex> =
 static KEYWORD_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(action\s+theme|theme|priority|outcome|objective|aim|section|chapter|appendix|part|strand|workstream|goal|key\s+(delivery\s+)?area)\b").unwrap()
 });
+/// A numbered paragraph ("3.4.", "12.1 "): it starts a paragraph of its own.
+static PARAGRAPH_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}(\.\d{1,3})+\.?\s+\S").unwrap());
 static OUTCOME_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(outcome|objective)s?\s*\d*\s*[:\-–]\s*\S").unwrap());
 
@@ -296,10 +301,197 @@ fn heading_level(t: &str, isolated: bool) -> Option<u8> {
 
 struct Parser<'a> {
     lines: &'a [Line],
+    /// Kind of every line.
+    kinds: Vec<Kind>,
+    /// Characters of every line (fixed-width layout works in character positions).
+    chars: Vec<Vec<char>>,
+    /// Fixed-width tables found in the text.
+    regions: Vec<layout::Region>,
+    /// For every line, the fixed-width table starting there.
+    region_at: Vec<Option<usize>>,
+    /// How often each line's text occurs (computed when first needed).
+    repeats: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
-impl Parser<'_> {
+/// The last fixed-width table emitted, which the next part of a table may continue.
+struct LastTable {
+    /// Its block.
+    block: usize,
+    /// Its first part (region), whose columns are the table's.
+    first: usize,
+    /// Its last part (region).
+    region: usize,
+    /// For each column of that part, the table's column.
+    columns: Vec<usize>,
+    /// Number of columns of the table (those of its first part).
+    width: usize,
+    /// The lines of a header printed over several lines are marked as header rows.
+    header_marked: bool,
+}
+
+/// How many lines two parts of a table open with alike (a header printed over several lines,
+/// repeated on a new page): the first rows (already known to print the same header), then the
+/// rows on the lines right under them that print the same words. At most three.
+fn repeated_lines(a: &[Row], b: &[Row]) -> usize {
+    let words = |r: &Row| -> Vec<String> {
+        r.cells
+            .iter()
+            .flat_map(|c| c.text.split(|ch: char| !ch.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let next_line = |rows: &[Row], j: usize| match (rows[j - 1].source.line, rows[j].source.line) {
+        (Some(p), Some(q)) => q == p + 1,
+        _ => false,
+    };
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    let mut n = 1;
+    while n < 3
+        && n < a.len()
+        && n < b.len()
+        && next_line(a, n)
+        && next_line(b, n)
+        && !words(&a[n]).is_empty()
+        && words(&a[n]) == words(&b[n])
+    {
+        n += 1;
+    }
+    n
+}
+
+/// A line's text for counting repeats (running headers): lower case, digits as `#`.
+fn repeat_key(t: &str) -> String {
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+impl<'a> Parser<'a> {
+    fn new(lines: &'a [Line]) -> Parser<'a> {
+        let mut p = Parser {
+            lines,
+            kinds: Vec::new(),
+            chars: lines.iter().map(|l| l.text.chars().collect()).collect(),
+            regions: Vec::new(),
+            region_at: vec![None; lines.len()],
+            repeats: std::sync::OnceLock::new(),
+        };
+        p.kinds = (0..lines.len()).map(|i| p.line_kind(i)).collect();
+        for i in p.running_lines() {
+            p.kinds[i] = Kind::Blank;
+        }
+        let views: Vec<layout::LineView<'_>> = (0..lines.len())
+            .map(|i| layout::LineView {
+                chars: &p.chars[i],
+                usable: matches!(p.kinds[i], Kind::Text | Kind::Blank),
+                blank: p.kinds[i] == Kind::Blank,
+                page: lines[i].page,
+            })
+            .collect();
+        let regions = layout::regions(&views);
+        drop(views);
+        for (k, r) in regions.iter().enumerate() {
+            p.region_at[r.start] = Some(k);
+        }
+        p.regions = regions;
+        p.align_continued_parts();
+        p
+    }
+
+    /// A table continued over several pages: lay the columns of its part with the most columns
+    /// over every other part that fits them (shifted to where that page prints the table), so
+    /// that a page showing a few rows, whose columns did not all show, splits like the rest.
+    fn align_continued_parts(&mut self) {
+        let mut k = 0;
+        while k < self.regions.len() {
+            let mut end = k;
+            while end + 1 < self.regions.len() && self.continued(end, end + 1).is_some() {
+                end += 1;
+            }
+            if end > k {
+                let best = (k..=end)
+                    .max_by_key(|&q| {
+                        let r = &self.regions[q];
+                        (r.bounds.len(), r.end - r.start)
+                    })
+                    .unwrap_or(k);
+                let canon = self.regions[best].bounds.clone();
+                for q in k..=end {
+                    if q == best || self.regions[q].bounds.len() == canon.len() {
+                        continue;
+                    }
+                    let r = &self.regions[q];
+                    let lines: Vec<&[char]> = (r.start..=r.end)
+                        .filter(|&i| self.kinds[i] != Kind::Blank)
+                        .map(|i| self.chars[i].as_slice())
+                        .collect();
+                    if let Some(shifted) = layout::shift_onto(&canon, &r.bounds, &lines) {
+                        self.regions[q].bounds = shifted;
+                    }
+                }
+            }
+            k = end + 1;
+        }
+    }
+
     fn kind(&self, i: usize) -> Kind {
+        self.kinds[i]
+    }
+
+    /// Running headers and footers: lines at the top or bottom of pages (the first or last two
+    /// lines with text) whose text, numbers aside, recurs there on several pages. Lines with
+    /// three runs of text or more are table rows (a repeated header), never furniture.
+    fn running_lines(&self) -> Vec<usize> {
+        let Some(pages) = self.lines.last().and_then(|l| l.page) else {
+            return Vec::new();
+        };
+        if pages < 2 {
+            return Vec::new();
+        }
+        let mut edges: Vec<(usize, String)> = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            let page = self.lines[i].page;
+            let mut j = i;
+            while j < self.lines.len() && self.lines[j].page == page {
+                j += 1;
+            }
+            let text: Vec<usize> = (i..j).filter(|&k| self.kinds[k] == Kind::Text).collect();
+            let mut picked: Vec<usize> = text.iter().take(2).copied().collect();
+            picked.extend(text.iter().rev().take(2).copied());
+            picked.sort_unstable();
+            picked.dedup();
+            for k in picked {
+                if layout::segments(&self.chars[k]).len() <= 2 {
+                    edges.push((k, repeat_key(&self.lines[k].text)));
+                }
+            }
+            i = j;
+        }
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for (_, key) in &edges {
+            *counts.entry(key.as_str()).or_default() += 1;
+        }
+        let need = if pages == 2 {
+            2
+        } else {
+            3.max((pages as usize).div_ceil(2))
+        };
+        edges
+            .iter()
+            .filter(|(_, key)| counts.get(key.as_str()).is_some_and(|&n| n >= need))
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    fn line_kind(&self, i: usize) -> Kind {
         let text = &self.lines[i].text;
         if is_furniture(text) {
             return Kind::Blank;
@@ -352,8 +544,13 @@ impl Parser<'_> {
     fn parse(&self) -> Vec<Block> {
         let mut blocks = Vec::new();
         let mut i = 0;
+        let mut last_table: Option<LastTable> = None;
         while i < self.lines.len() {
             let k = self.kind(i);
+            if let Some(r) = self.region_at[i] {
+                i = self.fixed_width(r, &mut blocks, &mut last_table);
+                continue;
+            }
             if k != Kind::Blank && self.underlined(i) {
                 let text = self.lines[i]
                     .text
@@ -374,10 +571,7 @@ impl Parser<'_> {
                 Kind::TabSingle => self.vertical(i, &mut blocks),
                 Kind::TabMulti => self.horizontal(i, &mut blocks),
                 Kind::Pipe => self.pipe(i, &mut blocks),
-                Kind::Text => match self.fixed_width(i, &mut blocks) {
-                    Some(next) => next,
-                    None => self.prose(i, &mut blocks),
-                },
+                Kind::Text => self.prose(i, &mut blocks),
             };
         }
         blocks
@@ -635,94 +829,252 @@ impl Parser<'_> {
         i
     }
 
-    /// Fixed-width columns (`pdftotext -layout`): a run of lines whose words line up in columns
-    /// separated by gutters of two or more spaces.
-    fn fixed_width(&self, start: usize, blocks: &mut Vec<Block>) -> Option<usize> {
-        if segments(&self.lines[start].text).len() < 3 {
-            return None;
-        }
-        // Extend over lines that are blank (at most two in a row) or columnar text.
-        let mut i = start;
-        let mut end = start;
-        let mut blanks = 0;
-        let mut columnar = 0;
-        while i < self.lines.len() {
-            match self.kind(i) {
-                Kind::Blank => {
-                    blanks += 1;
-                    if blanks > 2 {
-                        break;
-                    }
-                }
-                Kind::Text => {
-                    let segs = segments(&self.lines[i].text);
-                    if segs.len() >= 2 {
-                        columnar += 1;
-                    } else if i > start {
-                        // A single segment continues a column if it is indented or short.
-                        let (x, s) = &segs[0];
-                        if *x < 4 && s.chars().count() > 60 {
-                            break;
-                        }
-                    }
-                    blanks = 0;
-                    end = i;
-                }
-                _ => break,
-            }
-            i += 1;
-        }
-        let lines = &self.lines[start..=end];
-        if columnar < 3 {
-            return None;
-        }
-        // Column starts: positions where some line's segment starts and no line has text in the
-        // two characters before (a gutter).
-        let width = lines
-            .iter()
-            .map(|l| l.text.chars().count())
-            .max()
-            .unwrap_or(0);
-        let mut occupied = vec![0usize; width + 1];
-        for l in lines {
-            for (x, c) in l.text.chars().enumerate() {
-                if !c.is_whitespace() {
-                    occupied[x] += 1;
-                }
-            }
-        }
-        let mut starts = vec![0usize];
-        for x in 2..width {
-            if occupied[x] > 0 && occupied[x - 1] == 0 && occupied[x - 2] == 0 {
-                starts.push(x);
-            }
-        }
-        if starts.len() < 3 {
-            return None;
-        }
-        let mut rows = Vec::new();
-        for (k, l) in lines.iter().enumerate() {
-            if l.text.trim().is_empty() {
+    /// The rows of a fixed-width table: one row per line, split at the columns; a line of one
+    /// run of text crossing the columns (a heading spanning the table) is a row of one cell, and
+    /// the lines that continue it in lower case join it.
+    fn region_rows(&self, r: &layout::Region) -> Vec<Row> {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut spanning: Option<usize> = None;
+        for k in r.start..=r.end {
+            if self.kind(k) == Kind::Blank || is_rule_line(&self.lines[k].text) {
                 continue;
             }
-            let mut cells = vec![String::new(); starts.len()];
-            for (x, s) in segments(&l.text) {
-                let col = starts.iter().rposition(|&c| c <= x + 1).unwrap_or(0);
-                if !cells[col].is_empty() {
-                    cells[col].push(' ');
+            let chars = &self.chars[k];
+            let t = self.lines[k].text.trim();
+            if let Some(s) = spanning {
+                let segs = layout::segments(chars);
+                let indent = |c: &[char]| c.iter().take_while(|c| c.is_whitespace()).count();
+                if segs.len() == 1
+                    && indent(chars)
+                        == indent(&self.chars[rows[s].source.line.map_or(k, |l| l as usize - 1)])
+                    && t.chars().next().is_some_and(char::is_lowercase)
+                {
+                    let row = &mut rows[s];
+                    row.cells[0].text.push(' ');
+                    row.cells[0].text.push_str(t);
+                    row.source.line_end = Some(self.lines[k].no);
+                    continue;
                 }
-                cells[col].push_str(&s);
             }
-            rows.push(Row::from_texts(cells, self.src(start + k, start + k)));
+            if layout::spans(chars, &r.bounds) {
+                rows.push(Row::from_texts([t.to_string()], self.src(k, k)));
+                spanning = Some(rows.len() - 1);
+                continue;
+            }
+            spanning = None;
+            rows.push(Row::from_texts(
+                layout::cells(chars, &r.bounds),
+                self.src(k, k),
+            ));
+        }
+        rows
+    }
+
+    /// Emit the fixed-width table of region `r`; a table continued from the previous page (only
+    /// blank lines, page furniture and running headers between) joins the part before it, its
+    /// columns mapped by position relative to each part.
+    fn fixed_width(
+        &self,
+        r: usize,
+        blocks: &mut Vec<Block>,
+        last_table: &mut Option<LastTable>,
+    ) -> usize {
+        let region = &self.regions[r];
+        let mut rows = self.region_rows(region);
+        let next = region.end + 1;
+        if let Some(last) = last_table.as_mut() {
+            if let Some(between) = self.continued(last.region, r) {
+                let prev = &self.regions[last.region];
+                let width = |g: &layout::Region| {
+                    (g.start..=g.end)
+                        .map(|k| self.chars[k].len())
+                        .max()
+                        .unwrap_or(0)
+                };
+                let texts = |rows: &[Row]| -> Vec<String> {
+                    rows.first()
+                        .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+                        .unwrap_or_default()
+                };
+                let next_head = texts(&rows);
+                let first = &self.regions[last.first];
+                let first_rows = self.region_rows(first);
+                let first_head = texts(&first_rows);
+                // A header printed over several lines repeats all of them on every page: the
+                // lines the two parts open with alike, on consecutive lines, are the header.
+                let header_lines = if layout::same_header(&first_head, &next_head) {
+                    repeated_lines(&first_rows, &rows)
+                } else {
+                    0
+                };
+                let this = layout::Part {
+                    bounds: &region.bounds,
+                    width: width(region),
+                    first_row: &next_head,
+                };
+                // A part that repeats the table's header maps onto the first part by it; any
+                // other onto the part before it, then onto the table's columns.
+                let map: Vec<usize> = if layout::same_header(&first_head, &next_head) {
+                    layout::map_columns(
+                        &layout::Part {
+                            bounds: &first.bounds,
+                            width: width(first),
+                            first_row: &first_head,
+                        },
+                        &this,
+                    )
+                } else {
+                    let prev_head = texts(&self.region_rows(prev));
+                    layout::map_columns(
+                        &layout::Part {
+                            bounds: &prev.bounds,
+                            width: width(prev),
+                            first_row: &prev_head,
+                        },
+                        &this,
+                    )
+                    .into_iter()
+                    .map(|c| last.columns.get(c).copied().unwrap_or(0))
+                    .collect()
+                };
+                // Blocks made of the lines between (running headers) are dropped or kept as
+                // rows of one cell.
+                blocks.truncate(last.block + 1);
+                if let Some(Block {
+                    kind: BlockKind::Table(t),
+                    source,
+                }) = blocks.get_mut(last.block)
+                {
+                    for k in between {
+                        t.rows.push(Row::from_texts(
+                            [self.lines[k].text.trim().to_string()],
+                            self.src(k, k),
+                        ));
+                    }
+                    if header_lines >= 2 && !last.header_marked {
+                        for row in t.rows.iter_mut().take(header_lines) {
+                            row.header = true;
+                        }
+                        last.header_marked = true;
+                    }
+                    let w = last.width;
+                    for (j, mut row) in rows.drain(..).enumerate() {
+                        row.header = j < header_lines && header_lines >= 2;
+                        // The repeated header lines print what the first part's header lines
+                        // print, whatever columns this part's lines split into.
+                        if let Some(h) = first_rows.get(j).filter(|_| j < header_lines) {
+                            let mut copy =
+                                Row::from_texts(h.cells.iter().map(|c| c.text.clone()), row.source);
+                            copy.header = row.header;
+                            t.rows.push(copy);
+                            continue;
+                        }
+                        if row.cells.len() == 1 {
+                            t.rows.push(row);
+                            continue;
+                        }
+                        let mut cells = vec![String::new(); w];
+                        for (c, cell) in row.cells.iter().enumerate() {
+                            let to = map.get(c).copied().unwrap_or(0).min(w - 1);
+                            if !cell.text.is_empty() {
+                                if !cells[to].is_empty() {
+                                    cells[to].push(' ');
+                                }
+                                cells[to].push_str(&cell.text);
+                            }
+                        }
+                        let mut fitted = Row::from_texts(cells, row.source);
+                        fitted.header = row.header;
+                        t.rows.push(fitted);
+                    }
+                    source.line_end = Some(self.lines[region.end].no);
+                    last.region = r;
+                    last.columns = map;
+                    return next;
+                }
+            }
+        }
+        if rows.is_empty() {
+            return next;
         }
         blocks.push(Block {
             kind: BlockKind::Table(Table {
                 rows,
                 wrapped_lines: true,
             }),
-            source: self.src(start, end),
+            source: self.src(region.start, region.end),
         });
-        Some(end + 1)
+        *last_table = Some(LastTable {
+            block: blocks.len() - 1,
+            first: r,
+            region: r,
+            columns: (0..region.bounds.len()).collect(),
+            width: region.bounds.len(),
+            header_marked: false,
+        });
+        next
+    }
+
+    /// Does region `r` continue the table of region `q`, on the same page or the next? Only
+    /// blank lines, furniture and a few short lines (running headers and footers, or a heading)
+    /// may lie between. Returns the lines between that are kept (headings, not repeated furniture).
+    fn continued(&self, q: usize, r: usize) -> Option<Vec<usize>> {
+        let (a, b) = (&self.regions[q], &self.regions[r]);
+        let (pa, pb) = (self.lines[a.end].page, self.lines[b.start].page);
+        match (pa, pb) {
+            (Some(x), Some(y)) if y == x || y == x + 1 => {}
+            (None, None) => {}
+            _ => return None,
+        }
+        let between: Vec<usize> = (a.end + 1..b.start)
+            .filter(|&k| self.kind(k) != Kind::Blank)
+            .collect();
+        if pa == pb && !between.is_empty() {
+            // On one page, text between two tables separates them.
+            return None;
+        }
+        if between.len() > 3
+            || between.iter().any(|&k| {
+                self.kind(k) != Kind::Text
+                    || layout::segments(&self.chars[k]).len() > 1
+                    || self.lines[k].text.trim().chars().count() > 80
+            })
+        {
+            return None;
+        }
+        let width = (b.start..=b.end)
+            .map(|k| self.chars[k].len())
+            .max()
+            .unwrap_or(0);
+        Some(
+            between
+                .into_iter()
+                .filter(|&k| {
+                    let indent = self.chars[k]
+                        .iter()
+                        .take_while(|c| c.is_whitespace())
+                        .count();
+                    // Running headers sit right or centre, or repeat on other pages.
+                    indent * 3 < width && !self.repeated(k)
+                })
+                .collect(),
+        )
+    }
+
+    /// Is line `k` printed again elsewhere in the text (a running header or footer)?
+    fn repeated(&self, k: usize) -> bool {
+        let counts = self.repeats.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, usize> = Default::default();
+            for l in self.lines {
+                if !l.text.trim().is_empty() {
+                    *m.entry(repeat_key(&l.text)).or_default() += 1;
+                }
+            }
+            m
+        });
+        counts
+            .get(&repeat_key(&self.lines[k].text))
+            .is_some_and(|&n| n > 1)
     }
 
     /// Headings, list items and paragraphs.
@@ -777,10 +1129,11 @@ impl Parser<'_> {
     /// Join the following plain text lines (wrapped prose) onto `text`.
     fn continue_lines(&self, i: usize, mut text: String) -> (String, usize) {
         let mut j = i + 1;
-        while j < self.lines.len() && self.kind(j) == Kind::Text {
+        while j < self.lines.len() && self.kind(j) == Kind::Text && self.region_at[j].is_none() {
             let t = self.lines[j].text.trim();
             if bullet(t).is_some()
                 || numbered(t).is_some()
+                || PARAGRAPH_NUMBER.is_match(t)
                 || OUTCOME_LINE.is_match(t)
                 || ATX_HEADING.is_match(t)
                 || self.underlined(j)
@@ -816,32 +1169,6 @@ fn split_pipes(s: &str) -> Vec<&str> {
         }
     }
     out.push(&s[from..]);
-    out
-}
-
-/// Runs of text separated by two or more spaces, with their starting column (in chars).
-fn segments(line: &str) -> Vec<(usize, String)> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = Vec::new();
-    let mut x = 0;
-    while x < chars.len() {
-        while x < chars.len() && chars[x].is_whitespace() {
-            x += 1;
-        }
-        if x >= chars.len() {
-            break;
-        }
-        let s = x;
-        let mut e = x;
-        while e < chars.len() {
-            if chars[e].is_whitespace() && (e + 1 >= chars.len() || chars[e + 1].is_whitespace()) {
-                break;
-            }
-            e += 1;
-        }
-        out.push((s, chars[s..e].iter().collect::<String>().trim().to_string()));
-        x = e;
-    }
     out
 }
 

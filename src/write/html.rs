@@ -549,8 +549,10 @@ fn document(o: &mut String, r: &Report, i: usize, multi: bool) {
             ""
         }
     );
+    let by_action = crate::write::shared::gaps_by_action(r);
     for a in &r.actions {
-        action_row(o, r, a, &d, extras);
+        let gaps = by_action.get(a.id.as_str()).cloned().unwrap_or_default();
+        action_row(o, a, gaps, &d, extras);
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
 }
@@ -590,12 +592,7 @@ fn colgroup(extras: bool) -> String {
     s
 }
 
-fn action_row(o: &mut String, r: &Report, a: &Action, d: &str, extras: bool) {
-    let gaps: Vec<&Gap> = r
-        .gaps
-        .iter()
-        .filter(|g| g.action_id.as_deref() == Some(a.id.as_str()))
-        .collect();
+fn action_row(o: &mut String, a: &Action, gaps: Vec<&Gap>, d: &str, extras: bool) {
     // Worst gap per field, and row-level gaps.
     let mut field_gaps: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
     for g in &gaps {

@@ -16,12 +16,9 @@ pub fn junit(reports: &[Report], failures: &[InputError], policy: &CheckPolicy) 
     for r in reports {
         let mut cases = String::new();
         let (mut tests, mut fails) = (0usize, 0usize);
+        let by_action = crate::write::shared::gaps_by_action(r);
         for a in &r.actions {
-            let gaps: Vec<&Gap> = r
-                .gaps
-                .iter()
-                .filter(|g| g.action_id.as_deref() == Some(a.id.as_str()))
-                .collect();
+            let gaps: Vec<&Gap> = by_action.get(a.id.as_str()).cloned().unwrap_or_default();
             let text = a.action.as_deref().unwrap_or("(no action text)");
             let name = format!("{}: {}", a.id, truncate(&one_line(text), 100));
             let classname = format!(

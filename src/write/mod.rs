@@ -21,17 +21,38 @@ pub struct InputError {
 /// a folder, a glob or several inputs, so that the shape depends on the command, not on how
 /// many files a folder happens to hold.
 pub fn json(reports: &[Report], errors: &[InputError], array: bool) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    json_to(&mut out, reports, errors, array)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// [`json`], written to `w` as it is produced: the output is never held whole in memory.
+pub fn json_to(
+    w: &mut dyn std::io::Write,
+    reports: &[Report],
+    errors: &[InputError],
+    array: bool,
+) -> serde_json::Result<()> {
     if !array && reports.len() == 1 && errors.is_empty() {
-        return serde_json::to_string_pretty(&reports[0]);
+        return serde_json::to_writer_pretty(w, &reports[0]);
     }
-    let mut items: Vec<serde_json::Value> = Vec::new();
-    for r in reports {
-        items.push(serde_json::to_value(r)?);
+    /// The array of a batch: each item as a JSON value, one at a time.
+    struct Items<'a>(&'a [Report], &'a [InputError]);
+    impl serde::Serialize for Items<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{Error, SerializeSeq};
+            let mut seq = s.serialize_seq(Some(self.0.len() + self.1.len()))?;
+            for r in self.0 {
+                seq.serialize_element(&serde_json::to_value(r).map_err(S::Error::custom)?)?;
+            }
+            for e in self.1 {
+                seq.serialize_element(&serde_json::to_value(e).map_err(S::Error::custom)?)?;
+            }
+            seq.end()
+        }
     }
-    for e in errors {
-        items.push(serde_json::to_value(e)?);
-    }
-    serde_json::to_string_pretty(&items)
+    serde_json::to_writer_pretty(w, &Items(reports, errors))
 }
 
 /// NDJSON records of one report: first a `document` record (source, title, plans, summary and
@@ -71,6 +92,7 @@ pub fn ndjson_error(e: &InputError) -> serde_json::Result<String> {
     Ok(serde_json::to_string(&v)? + "\n")
 }
 
+pub mod escape;
 pub mod github;
 pub mod html;
 pub mod junit;

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeSet;
 
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -21,72 +23,130 @@ pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Render reports (and failed inputs) as one SARIF log with one run.
 pub fn sarif(reports: &[Report], failures: &[InputError]) -> String {
-    serde_json::to_string_pretty(&sarif_value(reports, failures)).expect("SARIF is serialisable")
+    let mut out = Vec::new();
+    sarif_to(&mut out, reports, failures).expect("SARIF is serialisable");
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`sarif`], written to `w` as it is produced: results are built and written one at a time,
+/// so the log is never held whole in memory (150,000 gaps took 2 GB as one JSON value).
+pub fn sarif_to(
+    w: &mut dyn std::io::Write,
+    reports: &[Report],
+    failures: &[InputError],
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(w, &Log { reports, failures })
 }
 
 /// The SARIF log as a JSON value.
 pub fn sarif_value(reports: &[Report], failures: &[InputError]) -> Value {
-    let mut rule_ids: BTreeSet<&str> = crate::gaps::RULES.iter().map(|r| r.id).collect();
-    for g in reports.iter().flat_map(|r| &r.gaps) {
-        rule_ids.insert(g.rule.as_str());
-    }
-    let rule_ids: Vec<&str> = rule_ids.into_iter().collect();
-    let rules: Vec<Value> = rule_ids
-        .iter()
-        .map(|id| {
-            let (short, help) = rule_doc(id);
-            json!({
-                "id": id,
-                "name": camel(id),
-                "shortDescription": { "text": short },
-                "fullDescription": { "text": format!("{short}. {help}") },
-                "help": { "text": help },
-                "defaultConfiguration": { "level": crate::gaps::rule(id).map(|r| level(r.severity)).unwrap_or("warning") },
-            })
-        })
-        .collect();
+    serde_json::to_value(Log { reports, failures }).expect("SARIF is serialisable")
+}
 
-    let mut artifacts = Vec::new();
-    let mut results = Vec::new();
-    for (ai, r) in reports.iter().enumerate() {
-        artifacts.push(json!({
-            "location": { "uri": path_uri(&r.source.path) },
-            "hashes": { "sha-256": r.source.sha256 },
-            "properties": { "format": r.source.format },
-        }));
-        for g in &r.gaps {
-            results.push(result(r, ai, g, &rule_ids));
-        }
+/// The whole log; keys in the order a JSON object prints them (sorted), as `sarif_value` has them.
+struct Log<'a> {
+    reports: &'a [Report],
+    failures: &'a [InputError],
+}
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("$schema", SCHEMA_URI)?;
+        m.serialize_entry("runs", &[Run(self.reports, self.failures)])?;
+        m.serialize_entry("version", "2.1.0")?;
+        m.end()
     }
-    let notifications: Vec<Value> = failures
-        .iter()
-        .map(|f| {
-            json!({
-                "level": "error",
-                "message": { "text": f.error },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": path_uri(&f.path) } } }],
+}
+
+/// The one run: tool, invocation, artifacts and the results, streamed.
+struct Run<'a>(&'a [Report], &'a [InputError]);
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (reports, failures) = (self.0, self.1);
+        let mut rule_ids: BTreeSet<&str> = crate::gaps::RULES.iter().map(|r| r.id).collect();
+        for g in reports.iter().flat_map(|r| &r.gaps) {
+            rule_ids.insert(g.rule.as_str());
+        }
+        let rule_ids: Vec<&str> = rule_ids.into_iter().collect();
+        let rules: Vec<Value> = rule_ids
+            .iter()
+            .map(|id| {
+                let (short, help) = rule_doc(id);
+                json!({
+                    "id": id,
+                    "name": camel(id),
+                    "shortDescription": { "text": short },
+                    "fullDescription": { "text": format!("{short}. {help}") },
+                    "help": { "text": help },
+                    "defaultConfiguration": { "level": crate::gaps::rule(id).map(|r| level(r.severity)).unwrap_or("warning") },
+                })
             })
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+            .collect();
+        let artifacts: Vec<Value> = reports
+            .iter()
+            .map(|r| {
+                json!({
+                    "location": { "uri": path_uri(&r.source.path) },
+                    "hashes": { "sha-256": r.source.sha256 },
+                    "properties": { "format": r.source.format },
+                })
+            })
+            .collect();
+        let notifications: Vec<Value> = failures
+            .iter()
+            .map(|f| {
+                json!({
+                    "level": "error",
+                    "message": { "text": f.error },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": path_uri(&f.path) } } }],
+                })
+            })
+            .collect();
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("artifacts", &artifacts)?;
+        m.serialize_entry("columnKind", "unicodeCodePoints")?;
+        m.serialize_entry(
+            "invocations",
+            &json!([{
+                "executionSuccessful": failures.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }]),
+        )?;
+        m.serialize_entry("results", &Results(reports, &rule_ids))?;
+        m.serialize_entry(
+            "tool",
+            &json!({ "driver": {
                 "name": "carers-extract",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://crates.io/crates/carers-extract",
                 "rules": rules,
-            }},
-            "invocations": [{
-                "executionSuccessful": failures.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "artifacts": artifacts,
-            "results": results,
-            "columnKind": "unicodeCodePoints",
-        }],
-    })
+            }}),
+        )?;
+        m.end()
+    }
+}
+
+/// One result per gap, each built just before it is written.
+struct Results<'a>(&'a [Report], &'a [&'a str]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.iter().map(|r| r.gaps.len()).sum()))?;
+        for (ai, r) in self.0.iter().enumerate() {
+            let actions = crate::write::shared::actions_by_id(r);
+            for g in &r.gaps {
+                let action = g
+                    .action_id
+                    .as_deref()
+                    .and_then(|id| actions.get(id).copied());
+                seq.serialize_element(&result(r, ai, g, action, self.1))?;
+            }
+        }
+        seq.end()
+    }
 }
 
 /// SARIF level for a gap severity.
@@ -98,11 +158,13 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-fn result(r: &Report, artifact: usize, g: &Gap, rule_ids: &[&str]) -> Value {
-    let action = g
-        .action_id
-        .as_deref()
-        .and_then(|id| r.actions.iter().find(|a| a.id == id));
+fn result(
+    r: &Report,
+    artifact: usize,
+    g: &Gap,
+    action: Option<&crate::report::Action>,
+    rule_ids: &[&str],
+) -> Value {
     let mut physical = Map::new();
     physical.insert(
         "artifactLocation".into(),

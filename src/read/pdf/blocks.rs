@@ -50,8 +50,9 @@ fn gutter(units: &[Line], width: f32) -> Option<f32> {
     }
     let allowed = (units.len() / 10).max(1);
     let (mut best, mut best_len, mut run_start) = (None, 0usize, None);
-    for x in lo..=hi.min(cover.len() - 1) {
-        if cover[x] <= allowed {
+    let end = hi.min(cover.len() - 1);
+    for (x, &c) in cover.iter().enumerate().take(end + 1).skip(lo) {
+        if c <= allowed {
             let s = *run_start.get_or_insert(x);
             if x + 1 - s > best_len {
                 best_len = x + 1 - s;

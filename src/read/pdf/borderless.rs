@@ -46,8 +46,9 @@ fn is_ref(s: &str) -> bool {
 }
 
 /// Find borderless tables among a page's lines (top to bottom). Returns the tables and the lines
-/// that are not in any table.
-pub fn find(lines: Vec<Line>, page: u32) -> (Vec<PTable>, Vec<Line>) {
+/// that are not in any table. `text_right` is where the page's text area ends on the right (the
+/// last column's text may reach it), when known.
+pub fn find(lines: Vec<Line>, page: u32, text_right: Option<f32>) -> (Vec<PTable>, Vec<Line>) {
     let pieces: Vec<Vec<Line>> = lines.iter().map(|l| l.pieces(CELL_GAP)).collect();
     let mut used = vec![false; lines.len()];
     let mut tables = Vec::new();
@@ -104,7 +105,7 @@ pub fn find(lines: Vec<Line>, page: u32) -> (Vec<PTable>, Vec<Line>) {
             break;
         }
         if anchors >= 2 && cols.len() >= 3 {
-            tables.push(build(&lines, &pieces, &members, &cols, page));
+            tables.push(build(&lines, &pieces, &members, &cols, page, text_right));
             for &m in &members {
                 used[m] = true;
             }
@@ -128,6 +129,7 @@ fn build(
     members: &[usize],
     cols: &[f32],
     page: u32,
+    text_right: Option<f32>,
 ) -> PTable {
     let nc = cols.len();
     // Each member line as cells.
@@ -170,10 +172,13 @@ fn build(
     let rights: Vec<f32> = (0..nc)
         .map(|k| match cols.get(k + 1) {
             Some(&n) => n - CELL_GAP * lines[members[0]].size,
+            // The last column may run to the text area's right edge: its widest line does not
+            // tell how much room its cells had.
             None => grid
                 .iter()
                 .flat_map(|r| r[k].iter().map(|l| l.x1))
-                .fold(0.0, f32::max),
+                .fold(0.0, f32::max)
+                .max(text_right.unwrap_or(0.0)),
         })
         .collect();
     let mut rows: Vec<PRow> = Vec::new();
@@ -205,6 +210,8 @@ fn build(
             cells,
             top: lines[members[w]].top(),
             page,
+            tag_row: None,
+            header: false,
         });
         w = e;
     }
@@ -221,6 +228,7 @@ fn build(
         ruled: false,
         ref_column,
         wrapped_lines,
+        tag: None,
     }
 }
 
@@ -235,13 +243,7 @@ mod tests {
         for &(x, t) in cells {
             for (i, c) in t.chars().enumerate() {
                 let x0 = x + 5.0 * i as f32;
-                gs.push(Glyph {
-                    text: c.to_string(),
-                    x0,
-                    x1: x0 + 5.0,
-                    y,
-                    size: 10.0,
-                });
+                gs.push(Glyph::new(c, x0, x0 + 5.0, y, 10.0));
             }
         }
         Line::from_glyphs(gs)
@@ -271,7 +273,7 @@ mod tests {
                 ],
             ),
         ];
-        let (tables, rest) = find(lines, 1);
+        let (tables, rest) = find(lines, 1, None);
         assert!(rest.is_empty());
         let t = &tables[0];
         assert!(t.ref_column && !t.wrapped_lines);
@@ -295,7 +297,7 @@ mod tests {
             line(124.0, &[(50.0, "and more")]),
             line(136.0, &[(50.0, "Another"), (200.0, "PCT"), (300.0, "2010")]),
         ];
-        let (tables, _) = find(lines, 1);
+        let (tables, _) = find(lines, 1, None);
         assert!(tables[0].wrapped_lines);
         assert_eq!(tables[0].rows.len(), 4);
     }

@@ -136,10 +136,26 @@ pub fn glyph_text(glyphs: &[Glyph]) -> String {
                 s.push(' ');
             }
         }
-        s.push_str(&g.text);
+        s.push(g.ch);
         last_x1 = Some(g.x1);
     }
     if !s.is_ascii() {
+        // A soft hyphen that is drawn inside a line is a visible hyphen (some producers map
+        // the hyphen glyph to U+00AD); only at the end of a line is it a hyphenation break.
+        if s.contains('\u{AD}') {
+            let t = s.trim_end();
+            let keep = t.len();
+            s = t
+                .char_indices()
+                .map(|(i, c)| {
+                    if c == '\u{AD}' && i + c.len_utf8() < keep {
+                        '-'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+        }
         s = s.nfkc().collect();
     }
     if s.contains("  ") || s.starts_with(' ') || s.ends_with(' ') {
@@ -251,8 +267,11 @@ pub fn glue(p: &TextLine, next: &str, right: f32, sep: &str) -> String {
     if p.space_after {
         return sep.to_string();
     }
+    // A word too long for its cell broken at the cell's edge: the line is that one word and
+    // reaches the edge; the next line goes on in the same case (or is lower case).
+    let goes_on = first.is_lowercase() || (last.is_uppercase() && first.is_uppercase());
     if (last.is_alphabetic() || (matches!(last, '\'' | '’') && before.is_alphabetic()))
-        && first.is_lowercase()
+        && goes_on
         && !pt.contains([' ', '-'])
         && pt.chars().count() >= 3
         && !COMMON.contains(&pt.to_lowercase().as_str())
@@ -320,14 +339,17 @@ mod tests {
 
     #[test]
     fn ligatures_are_expanded() {
-        let g = |t: &str, x: f32| Glyph {
-            text: t.into(),
-            x0: x,
-            x1: x + 5.0,
-            y: 10.0,
-            size: 10.0,
-        };
-        assert_eq!(glyph_text(&[g("\u{FB01}", 0.0), g("ne", 5.0)]), "fine");
-        assert_eq!(glyph_text(&[g("a", 0.0), g("b", 12.0)]), "a b");
+        let g = |t: char, x: f32| Glyph::new(t, x, x + 5.0, 10.0, 10.0);
+        assert_eq!(
+            glyph_text(&[g('\u{FB01}', 0.0), g('n', 5.0), g('e', 10.0)]),
+            "fine"
+        );
+        assert_eq!(glyph_text(&[g('a', 0.0), g('b', 12.0)]), "a b");
+        // A drawn soft hyphen inside a line is a hyphen; at the end it stays a break.
+        assert_eq!(
+            glyph_text(&[g('e', 0.0), g('\u{AD}', 5.0), g('c', 10.0)]),
+            "e-c"
+        );
+        assert_eq!(glyph_text(&[g('e', 0.0), g('\u{AD}', 5.0)]), "e\u{AD}");
     }
 }

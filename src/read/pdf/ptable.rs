@@ -28,6 +28,10 @@ pub struct PRow {
     pub top: f32,
     /// Page.
     pub page: u32,
+    /// Tagged tables: the row's index in the structure tree's table.
+    pub tag_row: Option<u32>,
+    /// The row is a header row (tagged `TH` / `THead`).
+    pub header: bool,
 }
 
 /// A table on one page.
@@ -54,6 +58,8 @@ pub struct PTable {
     /// Rows are physical lines (row boundaries could not be recovered); detection merges
     /// continuation lines back ([`Table::wrapped_lines`]).
     pub wrapped_lines: bool,
+    /// Tagged tables: index of the structure tree's table this page's part belongs to.
+    pub tag: Option<u32>,
 }
 
 fn row_texts(r: &PRow) -> Vec<String> {
@@ -97,7 +103,9 @@ pub fn continues(prev: &PTable, next: &PTable) -> bool {
 
 /// Append `next` to `prev`: repeated header rows stay as rows; a row split by the page break is
 /// joined to the last row; vertically merged cells running over the break are filled down.
-pub fn stitch(prev: &mut PTable, mut next: PTable) {
+/// `prev_full`: `prev` runs down to the bottom of the page's text area (else its last row
+/// ended before the break and cannot have been split by it).
+pub fn stitch(prev: &mut PTable, mut next: PTable, prev_full: bool) {
     let heads: Vec<Vec<String>> = prev.rows.iter().take(2).map(row_texts).collect();
     // Leading rows of `next` that repeat the header.
     let mut k = 0;
@@ -105,11 +113,13 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
         k += 1;
     }
     let ncols = prev.ncols;
-    // Does the first column anchor rows (row numbers)? Judged on the data rows of both parts.
+    // Does the first column anchor rows (row numbers)? Judged on the data rows of both parts
+    // (the last 60 of a long table: stitching stays linear in the number of pages).
+    let recent = prev.rows.len().saturating_sub(60).max(1);
     let data: Vec<&PRow> = prev
         .rows
         .iter()
-        .skip(1)
+        .skip(recent)
         .chain(next.rows.iter().skip(k + 1))
         .filter(|r| r.cells.len() == ncols)
         .collect();
@@ -142,8 +152,11 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
                         !c.text.trim().is_empty() && !fill_regions.iter().any(|f| f.1 == c.region)
                     })
                     .collect();
-                let split = !non_empty.is_empty()
-                    && ((first_col_is_anchor && cand.cells[0].text.trim().is_empty())
+                let split = prev_full
+                    && !non_empty.is_empty()
+                    && ((first_col_is_anchor
+                        && cand.cells[0].text.trim().is_empty()
+                        && !last.cells[0].text.trim().is_empty())
                         || non_empty.iter().filter(|c| starts_lower(&c.text)).count() * 2
                             > non_empty.len());
                 // Apply fill-down to every row of the region in `next`.
@@ -193,18 +206,67 @@ pub fn stitch(prev: &mut PTable, mut next: PTable) {
     prev.rows.extend(next.rows);
 }
 
+/// Append the next page's part of a tagged table: a row that the structure tree says is the
+/// same row (split by the page break) is joined cell by cell, the others (and a header row
+/// repeated on the new page) are appended.
+pub fn stitch_tagged(prev: &mut PTable, next: PTable) {
+    for row in next.rows {
+        let same = if row.tag_row.is_some() {
+            prev.rows
+                .iter()
+                .rposition(|r| r.tag_row == row.tag_row)
+                .filter(|&i| i + 4 >= prev.rows.len())
+                // A header drawn again at the top of the page (a repeated `THead`, tagged as
+                // the same row) is a repeated header row, not the rest of a split one.
+                .filter(|&i| !repeats(&row_texts(&prev.rows[i]), &row_texts(&row)))
+        } else {
+            None
+        };
+        match same {
+            Some(i) => {
+                let dst = &mut prev.rows[i];
+                for (c, cell) in row.cells.into_iter().enumerate() {
+                    let t = cell.text.trim();
+                    if t.is_empty() || cell.merged {
+                        continue;
+                    }
+                    if let Some(d) = dst.cells.get_mut(c) {
+                        if d.text.trim().is_empty() || d.merged {
+                            d.text = t.to_string();
+                            d.merged = false;
+                        } else {
+                            let p = super::lines::TextLine {
+                                text: d.text.lines().last().unwrap_or("").to_string(),
+                                x1: 0.0,
+                                size: 10.0,
+                                space_after: false,
+                            };
+                            let g = super::lines::glue(&p, t, f32::MAX, "\n");
+                            d.text.push_str(&g);
+                            d.text.push_str(t);
+                        }
+                    }
+                }
+            }
+            None => prev.rows.push(row),
+        }
+    }
+    prev.bottom = next.bottom;
+}
+
 /// Convert a (stitched) table to the document model.
-pub fn to_table(t: &PTable, index: u32) -> Table {
+pub fn to_table(t: PTable, index: u32) -> Table {
+    let wrapped_lines = t.wrapped_lines;
     let rows = t
         .rows
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, r)| Row {
             cells: r
                 .cells
-                .iter()
+                .into_iter()
                 .map(|c| Cell {
-                    text: c.text.clone(),
+                    text: c.text,
                     merged: c.merged,
                     source: None,
                 })
@@ -216,13 +278,13 @@ pub fn to_table(t: &PTable, index: u32) -> Table {
                 y: Some((r.top * 10.0).round() / 10.0),
                 ..Source::default()
             },
-            header: false,
+            header: r.header,
             continuation: false,
         })
         .collect();
     Table {
         rows,
-        wrapped_lines: t.wrapped_lines,
+        wrapped_lines,
     }
 }
 
@@ -248,6 +310,8 @@ mod tests {
                         .collect(),
                     top: 100.0 + 50.0 * i as f32,
                     page,
+                    tag_row: None,
+                    header: false,
                 })
                 .collect(),
             ncols: rows[0].len(),
@@ -259,6 +323,7 @@ mod tests {
             ruled: true,
             ref_column: false,
             wrapped_lines: false,
+            tag: None,
         }
     }
 
@@ -280,7 +345,7 @@ mod tests {
             ],
         );
         assert!(continues(&a, &b));
-        stitch(&mut a, b);
+        stitch(&mut a, b, true);
         let texts: Vec<Vec<&str>> = a
             .rows
             .iter()
@@ -306,7 +371,43 @@ mod tests {
     fn a_new_row_after_the_break_stays_a_row() {
         let mut a = t(1, &[&["Action", "Lead"], &["Do this", "HHAS"]]);
         let b = t(2, &[&["Do that", "PCT"]]);
-        stitch(&mut a, b);
+        stitch(&mut a, b, true);
         assert_eq!(a.rows.len(), 3);
+    }
+
+    /// Tags `(row index, header)` onto a page table's rows.
+    fn tagged(mut t: PTable, rows: &[(u32, bool)]) -> PTable {
+        for (r, &(i, h)) in t.rows.iter_mut().zip(rows) {
+            r.tag_row = Some(i);
+            r.header = h;
+        }
+        t
+    }
+
+    #[test]
+    fn tagged_rows_split_by_the_break_join_and_a_repeated_header_stays_a_row() {
+        // Chromium tags the `thead` it repeats on every page as the table's first row again.
+        let mut a = tagged(
+            t(1, &[&["Action", "Lead"], &["Do this and", "HHAS"]]),
+            &[(0, true), (1, false)],
+        );
+        let b = tagged(
+            t(
+                2,
+                &[&["Action", "Lead"], &["that", ""], &["Do more", "PCT"]],
+            ),
+            &[(0, true), (1, false), (2, false)],
+        );
+        stitch_tagged(&mut a, b);
+        let texts: Vec<Vec<String>> = a.rows.iter().map(row_texts).collect();
+        assert_eq!(
+            texts,
+            [
+                ["action", "lead"],
+                ["do this and that", "hhas"],
+                ["action", "lead"],
+                ["do more", "pct"]
+            ]
+        );
     }
 }

@@ -273,6 +273,8 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
             cells,
             top: grid.ys[r],
             page,
+            tag_row: None,
+            header: false,
         });
     }
     PTable {
@@ -286,5 +288,6 @@ pub fn build(grid: &Grid, glyphs: Vec<Glyph>, page: u32) -> PTable {
         ruled: true,
         ref_column: false,
         wrapped_lines: false,
+        tag: None,
     }
 }
