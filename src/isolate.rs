@@ -730,11 +730,35 @@ fn send(out: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Fault injection for tests of the isolation itself: with `CARERS_EXTRACT_FAULT=stack:NAME`
+/// the worker overflows its stack while reading an input whose name contains NAME. (The inputs
+/// that once overflowed a parser's stack are read safely now, and the isolation must still be
+/// shown to hold when a parser dies.)
+fn injected_fault(name: &str) {
+    let Some(v) = std::env::var_os("CARERS_EXTRACT_FAULT") else {
+        return;
+    };
+    let v = v.to_string_lossy();
+    if let Some(n) = v.strip_prefix("stack:") {
+        if !n.is_empty() && name.contains(n) {
+            std::hint::black_box(overflow(0));
+        }
+    }
+}
+
+#[allow(unconditional_recursion)]
+#[inline(never)]
+fn overflow(depth: u64) -> u64 {
+    let frame = std::hint::black_box([depth; 64]);
+    overflow(depth + 1).wrapping_add(frame[(depth % 64) as usize])
+}
+
 fn read_one(req: &Request, opts: &Options, out: &mut impl Write) -> Result<Report, String> {
     let work = || -> crate::Result<Report> {
         let bytes = crate::read_input(&req.path, opts)?;
         let format = crate::read::sniff(&req.name, &bytes)?;
         let _ = send(out, &Reply::Format(format.name().to_string()));
+        injected_fault(&req.name);
         let (document, source) = crate::read_document(&req.name, &bytes, opts)?;
         drop(bytes);
         Ok(crate::analyse_owned(document, source, opts))

@@ -570,3 +570,39 @@ fn one_sheet_row_per_field() {
         );
     }
 }
+
+#[test]
+fn a_labelled_code_in_the_action_cell_is_the_rows_reference() {
+    let page = r#"<html><body><h2>Implementation</h2><table>
+<tr><th>Strategy</th><th>Action No. &amp; Description</th><th>Responsible Party</th><th>Time Frame</th></tr>
+<tr><td>Strategy 1: Resilience</td><td>Action Heat-2.1: Plant shade trees along school walking routes</td><td>Parks Department</td><td>Ongoing</td></tr>
+<tr><td>Strategy 1: Resilience</td><td>Action Heat-2.2: Open cooling centres in every library</td><td>Library Service</td><td>Summer 2026</td></tr>
+</table></body></html>"#;
+    let r = extract_bytes("plan.html", page.as_bytes(), &Options::default()).unwrap();
+    let got: Vec<(Option<&str>, &str, Option<&str>)> = r
+        .actions
+        .iter()
+        .map(|a| {
+            (
+                a.reference.as_deref(),
+                a.action.as_deref().unwrap_or(""),
+                a.lead.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some("Heat-2.1"),
+                "Plant shade trees along school walking routes",
+                Some("Parks Department")
+            ),
+            (
+                Some("Heat-2.2"),
+                "Open cooling centres in every library",
+                Some("Library Service")
+            ),
+        ]
+    );
+}

@@ -404,10 +404,14 @@ fn drop_summaries(plans: &mut Vec<Plan>) {
             return true;
         }
         let before = p.rows.len();
+        // An item with a reference of its own ("All-1.2") is the plan's numbered statement of
+        // the action, which a table may then detail; only unnumbered repeats are summaries.
         p.rows.retain(|r| {
-            !r.values
-                .get(&Field::Action)
-                .is_some_and(|a| known.contains(&norm(a)))
+            r.values.contains_key(&Field::Ref)
+                || !r
+                    .values
+                    .get(&Field::Action)
+                    .is_some_and(|a| known.contains(&norm(a)))
         });
         !p.rows.is_empty() && p.rows.len() * 2 > before
     });

@@ -161,6 +161,15 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// A label and code in front of a cell's text, set off by a colon or dash ("Action All-1.1:
+/// Adhere to ...", "Measure 3.2 - Review ..."): the code is the row's reference.
+static LABELLED_LEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^[A-Z][a-z]{2,15}\s+((?:[A-Za-z]{1,8}[\-–.])?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)\s*[:\-–—]\s+(\p{Lu}|["'‘“(\[])"#,
+    )
+    .unwrap()
+});
+
 /// Is the whole cell a row marker: a number of any length with or without dots (`12`, `3.`,
 /// `2.4.1`, `1000`), a code (`A1`, `All-1.2`, `(ii)`, `b)`), a list of them (`1, 2`), or bullets?
 pub fn is_marker(text: &str) -> bool {
@@ -180,6 +189,11 @@ pub fn is_code(text: &str) -> bool {
 /// text must start with a capital, so that "10 carers trained" stays a sentence.
 pub fn leading_marker(text: &str) -> Option<(String, String)> {
     let t = text.trim_start();
+    if let Some(c) = LABELLED_LEADING.captures(t) {
+        let code = c.get(1)?.as_str().to_string();
+        let rest_start = c.get(2)?.start();
+        return Some((code, t[rest_start..].trim().to_string()));
+    }
     let c = LEADING.captures(t)?;
     let m = c.get(1)?;
     let marker = m.as_str().trim_end_matches(['.', ')']);

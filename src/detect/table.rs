@@ -284,10 +284,17 @@ impl Builder {
         // "1 Individual carers ..." or "12 - Review ..." in a table without a number column whose
         // action column comes first: the number is the row's reference. (The number of an
         // objective or outcome in a first column of its own is not the row's.)
-        if self.ref_col.is_none() && reference.is_none() && self.action_col == Some(0) {
-            if let Some((marker, rest)) = rows::leading_marker(&cells[0]) {
-                reference = Some(marker);
-                cells[0] = rest;
+        // Elsewhere, only a labelled code in the action cell itself ("Action All-1.1: ...", in
+        // an "Action No. & Description" column) is the row's.
+        if self.ref_col.is_none() && reference.is_none() {
+            if let Some(a) = self.action_col {
+                let labelled = a > 0 && cells[a].trim_start().starts_with(char::is_alphabetic);
+                if a == 0 || labelled {
+                    if let Some((marker, rest)) = rows::leading_marker(&cells[a]) {
+                        reference = Some(marker);
+                        cells[a] = rest;
+                    }
+                }
             }
         }
         if reference.is_none() {
