@@ -154,19 +154,31 @@ fn streamed_ndjson_keeps_every_good_file_around_a_crash() {
     assert_eq!(o.status.code(), Some(2));
     assert_no_crash_text(&String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
-    let mut paths: Vec<String> = out
+    let records: Vec<serde_json::Value> = out
         .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["source_path"].as_str().unwrap().to_string()
-        })
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut paths: Vec<String> = records
+        .iter()
+        .map(|v| v["source_path"].as_str().unwrap().to_string())
         .collect();
     let in_order = paths.clone();
     paths.dedup();
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted, "path order kept: {in_order:?}");
-    assert_eq!(paths.len(), GOOD.len(), "{paths:?}");
+    // The crashed files are `error` records; every good file has its records.
+    let failed: Vec<&str> = records
+        .iter()
+        .filter(|v| v["record"] == "error")
+        .map(|v| v["source_path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        ["./deep-forms.pdf", "./form-draws-itself.pdf"],
+        "{in_order:?}"
+    );
+    assert_eq!(paths.len(), GOOD.len() + failed.len(), "{paths:?}");
 }
 
 /// Every crash fixture alone: exit 2 with one line naming the file, or read.
