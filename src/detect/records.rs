@@ -243,9 +243,7 @@ fn split_fields((label, value): (String, String), opts: &crate::Options) -> Vec<
                 let candidate = before[start..].trim();
                 let names = first.starts_with(char::is_uppercase)
                     && !candidate.chars().any(|c| c.is_ascii_digit())
-                    && header::score(candidate, &opts.header_synonyms)
-                        .first()
-                        .is_some_and(|(_, v)| *v >= 0.6);
+                    && label_field(candidate, opts).is_some();
                 if names {
                     let value = before[..start].trim().to_string();
                     let next_label = candidate.to_string();
@@ -267,15 +265,18 @@ fn split_fields((label, value): (String, String), opts: &crate::Options) -> Vec<
 
 /// Does a label name a field of a row (action, lead, due, evidence, status), not a section?
 fn names_row_field(label: &str, opts: &crate::Options) -> bool {
+    matches!(
+        label_field(label, opts),
+        Some(Field::Action | Field::Lead | Field::Due | Field::Evidence | Field::Status)
+    )
+}
+
+/// The field a label names clearly by the header vocabulary, if any.
+fn label_field(label: &str, opts: &crate::Options) -> Option<Field> {
     header::score(label, &opts.header_synonyms)
         .first()
-        .is_some_and(|(f, v)| {
-            *v >= 0.6
-                && matches!(
-                    f,
-                    Field::Action | Field::Lead | Field::Due | Field::Evidence | Field::Status
-                )
-        })
+        .filter(|(_, v)| *v >= 0.6)
+        .map(|(f, _)| *f)
 }
 
 /// One group of records taken as a plan.
@@ -350,6 +351,34 @@ pub fn collect(
             }
             _ => &b.kind,
         };
+        // "Label: value" (several fields run together are cut apart). Text readers take a short
+        // "Lead: Carers Service" line standing alone for a heading; a heading whose label names
+        // a row field is a field of a record.
+        let field_pair = match kind {
+            BlockKind::Heading { text, .. } => {
+                label_pair(text).filter(|(l, _)| names_row_field(l, opts))
+            }
+            BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } => label_pair(text),
+            _ => None,
+        };
+        if let Some(first) = field_pair.filter(|_| !taken(i)) {
+            for (l, v) in split_fields(first, opts) {
+                let repeat = para
+                    .as_ref()
+                    .is_some_and(|r| r.pairs.iter().any(|(x, _)| key(x) == key(&l)));
+                if repeat {
+                    flush(&mut para, &mut out, &heading);
+                }
+                let rec = para.get_or_insert_with(|| Record {
+                    title: para_title.take(),
+                    source: b.source.clone(),
+                    block: i,
+                    ..Record::default()
+                });
+                rec.pairs.push((l, v));
+            }
+            continue;
+        }
         match kind {
             BlockKind::Table(t) if !taken(i) => {
                 flush(&mut para, &mut out, &heading);
@@ -366,62 +395,17 @@ pub fn collect(
                     }
                 }
             }
-            // Text readers take a short "Lead: Carers Service" line standing alone for a heading;
-            // a heading whose label names a row field is a field of a record.
-            BlockKind::Heading { text, .. }
-                if !taken(i)
-                    && label_pair(text).is_some_and(|(l, _)| names_row_field(&l, opts)) =>
-            {
-                if let Some(first) = label_pair(text) {
-                    for (l, v) in split_fields(first, opts) {
-                        let repeat = para
-                            .as_ref()
-                            .is_some_and(|r| r.pairs.iter().any(|(x, _)| key(x) == key(&l)));
-                        if repeat {
-                            flush(&mut para, &mut out, &heading);
-                        }
-                        let rec = para.get_or_insert_with(|| Record {
-                            title: para_title.take(),
-                            source: b.source.clone(),
-                            block: i,
-                            ..Record::default()
-                        });
-                        rec.pairs.push((l, v));
-                    }
-                }
-            }
             BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } if !taken(i) => {
-                match label_pair(text) {
-                    Some(first) => {
-                        for (l, v) in split_fields(first, opts) {
-                            let repeat = para
-                                .as_ref()
-                                .is_some_and(|r| r.pairs.iter().any(|(x, _)| key(x) == key(&l)));
-                            if repeat {
-                                flush(&mut para, &mut out, &heading);
-                            }
-                            let rec = para.get_or_insert_with(|| Record {
-                                title: para_title.take(),
-                                source: b.source.clone(),
-                                block: i,
-                                ..Record::default()
-                            });
-                            rec.pairs.push((l, v));
-                        }
+                // A paragraph right after a label continues its value ("Actions:" and the
+                // bullets under it).
+                match para.as_mut().and_then(|r| r.pairs.last_mut()) {
+                    Some((_, v)) if matches!(b.kind, BlockKind::ListItem { .. }) => {
+                        v.push('\n');
+                        v.push_str(text);
                     }
-                    None => {
-                        // A paragraph right after a label continues its value ("Actions:" and
-                        // the bullets under it).
-                        match para.as_mut().and_then(|r| r.pairs.last_mut()) {
-                            Some((_, v)) if matches!(b.kind, BlockKind::ListItem { .. }) => {
-                                v.push('\n');
-                                v.push_str(text);
-                            }
-                            _ => {
-                                flush(&mut para, &mut out, &heading);
-                                para_title = None;
-                            }
-                        }
+                    _ => {
+                        flush(&mut para, &mut out, &heading);
+                        para_title = None;
                     }
                 }
             }
@@ -441,12 +425,7 @@ pub fn collect(
 /// The section a record names, when its first label is a section, objective or outcome and
 /// none of its labels names an action.
 fn section_of(r: &Record, opts: &crate::Options) -> Option<String> {
-    let field = |l: &str| {
-        header::score(l, &opts.header_synonyms)
-            .first()
-            .filter(|(_, v)| *v >= 0.6)
-            .map(|(f, _)| *f)
-    };
+    let field = |l: &str| label_field(l, opts);
     let (first, value) = r.pairs.first()?;
     let heads = matches!(field(first), Some(Field::Section | Field::Objective));
     let names_action = r.pairs.iter().any(|(l, _)| field(l) == Some(Field::Action));
