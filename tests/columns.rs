@@ -3,7 +3,7 @@
 //! Every table here is invented. Each layout is written as text (tab-separated), Markdown, HTML,
 //! CSV, XLSX and DOCX from the same rows, and must read the same way in each.
 
-use std::io::Write;
+mod common;
 
 use carers_extract::{extract_bytes, extract_path, Options, Report};
 
@@ -91,19 +91,7 @@ fn docx(rows: &Table, path: &std::path::Path) {
         body.push_str("</w:tr>");
     }
     body.push_str("</w:tbl>");
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let file = std::fs::File::create(path).unwrap();
-    let mut z = zip::ZipWriter::new(file);
-    let o = zip::write::SimpleFileOptions::default();
-    z.start_file("[Content_Types].xml", o).unwrap();
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
-    z.start_file("_rels/.rels", o).unwrap();
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).unwrap();
-    z.start_file("word/document.xml", o).unwrap();
-    z.write_all(document.as_bytes()).unwrap();
-    z.finish().unwrap();
+    common::write_docx(path, &body);
 }
 
 /// The same table in every format: (format name, report).

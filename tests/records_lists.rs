@@ -2,7 +2,7 @@
 //! paragraphs per action) and action lists (numbered, bulleted, labelled), each written in
 //! several formats from the same invented content, and lists that must not be taken.
 
-use std::io::Write;
+mod common;
 
 use carers_extract::{extract_bytes, extract_path, Options, Report};
 
@@ -135,19 +135,7 @@ fn docx(blocks: &[B], path: &std::path::Path) {
             B::Page => body.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#),
         }
     }
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let file = std::fs::File::create(path).unwrap();
-    let mut z = zip::ZipWriter::new(file);
-    let o = zip::write::SimpleFileOptions::default();
-    z.start_file("[Content_Types].xml", o).unwrap();
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
-    z.start_file("_rels/.rels", o).unwrap();
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).unwrap();
-    z.start_file("word/document.xml", o).unwrap();
-    z.write_all(document.as_bytes()).unwrap();
-    z.finish().unwrap();
+    common::write_docx(path, &body);
 }
 
 /// The same document as HTML, DOCX and (when `md`) Markdown.
