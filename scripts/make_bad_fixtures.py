@@ -235,6 +235,11 @@ def main():
     depth = 5000
     nested = ("<w:tbl><w:tr><w:tc>" * depth) + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + ("</w:tc></w:tr></w:tbl>" * depth)
     put("nested-tables.docx", docx(DOC_XML.format(body=nested)))
+    # Tables that multiply their input (found by scripts/mutate.py): a row of 20,000 cells, and
+    # spans that would fill 160 million cells from 60 KB; both are refused at the cell limits.
+    plan_table = "<table><tr><th>Action<th>Lead<th>By when<tr><td>Train staff<td>Carers Centre<td>March 2025</table>"
+    put("html-wide-row.html", ("<html><body>" + plan_table + "<table><tr>" + "<td>x" * 20000 + "</table></body></html>").encode())
+    put("html-span-bomb.html", ("<html><body>" + plan_table + "<table><tr>" + '<td rowspan="0" colspan="1000">x' * 16 + "<tr><td>y" * 10000 + "</table></body></html>").encode())
     put("nested-tables.html", ("<html><body>" + "<table><tr><td>" * depth + "deep" + "</td></tr></table>" * depth + "</body></html>").encode())
     # Text: NUL bytes, invalid UTF-8, UTF-16 without BOM, long lines.
     plan_tab = "Action plan\nAction\tLead\tBy when\nFund a carers centre\tICB\tMarch 2026\nTrain staff\tCouncil\tApril 2027\n"

@@ -447,6 +447,9 @@ fn csv_hostile_input() {
 fn html_hostile_input() {
     run(&bad("random.html"), &[], Either);
     run(&bad("nested-tables.html"), &[], Either);
+    // Tables that would multiply their input are refused at the cell limits, quickly.
+    run(&bad("html-wide-row.html"), &[], Fail(LIMIT));
+    run(&bad("html-span-bomb.html"), &[], Fail(LIMIT));
     let o = run(&bad("billion-laughs.html"), &[], Either);
     assert!(!format!("{:?}", o.json).contains("lollollol"));
     run(&bad("html-script.html"), &[], Read(2));

@@ -45,6 +45,11 @@ pub fn read(bytes: &[u8], _opts: &Options) -> Result<Document> {
     let mut w = Walker::default();
     w.block(html.tree.root(), 0);
     w.flush();
+    if let Some(reason) = w.budget.over.take() {
+        return Err(crate::error::Error::Limit(format!(
+            "page refused: {reason}, over the limit (a damaged or generated file, not a plan)"
+        )));
+    }
     let title = w.title.take().or(w.first_h1.take());
     Ok(Document {
         title,
@@ -249,8 +254,15 @@ fn attr_num(n: &NodeRef<'_, Node>, name: &str) -> Option<usize> {
 
 /// The text of an element as one cell / paragraph: blocks and `<br>` make lines, list items
 /// get `• `, nested tables become `a | b` lines. `skip_lists` leaves nested `ul`/`ol` out.
-fn gather(n: NodeRef<'_, Node>, out: &mut String, depth: usize, skip_lists: bool, pre: bool) {
-    if depth > MAX_DEPTH {
+fn gather(
+    n: NodeRef<'_, Node>,
+    out: &mut String,
+    depth: usize,
+    skip_lists: bool,
+    pre: bool,
+    budget: &mut Budget,
+) {
+    if depth > MAX_DEPTH || budget.spent() {
         return;
     }
     for c in n.children() {
@@ -275,12 +287,12 @@ fn gather(n: NodeRef<'_, Node>, out: &mut String, depth: usize, skip_lists: bool
                     "ul" | "ol" if skip_lists => {}
                     "li" => {
                         out.push_str("\n• ");
-                        gather(c, out, depth + 1, false, pre);
+                        gather(c, out, depth + 1, false, pre, budget);
                         out.push('\n');
                     }
                     "table" => {
                         out.push('\n');
-                        let t = build_table(c, depth + 1, 0);
+                        let t = build_table(c, depth + 1, 0, budget);
                         for r in t.rows.iter().filter(|r| !r.is_blank()) {
                             let line = r
                                 .cells
@@ -294,15 +306,15 @@ fn gather(n: NodeRef<'_, Node>, out: &mut String, depth: usize, skip_lists: bool
                         }
                     }
                     "td" | "th" => {
-                        gather(c, out, depth + 1, skip_lists, pre);
+                        gather(c, out, depth + 1, skip_lists, pre, budget);
                         out.push(' ');
                     }
                     _ if is_block(name) => {
                         out.push('\n');
-                        gather(c, out, depth + 1, skip_lists, pre || name == "pre");
+                        gather(c, out, depth + 1, skip_lists, pre || name == "pre", budget);
                         out.push('\n');
                     }
-                    _ => gather(c, out, depth + 1, skip_lists, pre),
+                    _ => gather(c, out, depth + 1, skip_lists, pre, budget),
                 }
             }
             _ => {}
@@ -310,14 +322,85 @@ fn gather(n: NodeRef<'_, Node>, out: &mut String, depth: usize, skip_lists: bool
     }
 }
 
-fn text_of(n: NodeRef<'_, Node>, skip_lists: bool) -> String {
+fn text_of(n: NodeRef<'_, Node>, skip_lists: bool, budget: &mut Budget) -> String {
     let mut s = String::new();
-    gather(n, &mut s, 0, skip_lists, false);
+    gather(n, &mut s, 0, skip_lists, false, budget);
     clean(&s)
 }
 
 /// Rows of a table, laid out on the grid.
-fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32) -> Table {
+/// What the tables of one page may make. A table can multiply its input (a `rowspan` copies a
+/// cell's text into the rows below, a `colspan` pads with empty cells), so the cells and their
+/// text are counted across the page, and a page past the limits is refused -- as a spreadsheet
+/// with too many cells is -- rather than read for minutes or cut short without a word.
+struct Budget {
+    cells: usize,
+    bytes: usize,
+    over: Option<String>,
+}
+
+/// Most cells the tables of one page may hold (as many as one spreadsheet sheet).
+const MAX_CELLS: usize = super::sheet::MAX_CELLS as usize;
+/// Most columns in one table row (Excel's limit, as for CSV).
+const MAX_COLUMNS: usize = super::csv::MAX_COLUMNS;
+/// Most text the cells of one page may hold, spans repeating it included.
+const MAX_CELL_BYTES: usize = 256 << 20;
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            cells: MAX_CELLS,
+            bytes: MAX_CELL_BYTES,
+            over: None,
+        }
+    }
+}
+
+impl Budget {
+    /// Account for `n` cells holding `bytes` of text that bring a row to `width` columns;
+    /// false (and the reason kept) once a limit is passed.
+    fn take(&mut self, width: usize, n: usize, bytes: usize) -> bool {
+        if self.over.is_some() {
+            return false;
+        }
+        let reason = if width > MAX_COLUMNS {
+            format!("a table row has more than {MAX_COLUMNS} columns")
+        } else if n > self.cells {
+            format!("its tables hold more than {MAX_CELLS} cells")
+        } else if bytes > self.bytes {
+            format!("its table cells hold more than {} MB of text", MAX_CELL_BYTES >> 20)
+        } else {
+            self.cells -= n;
+            self.bytes -= bytes;
+            return true;
+        };
+        self.over = Some(reason);
+        false
+    }
+
+    fn spent(&self) -> bool {
+        self.over.is_some()
+    }
+}
+
+/// Push the values of the rowspans that cover the next columns of a row.
+fn fill_down(cells: &mut Vec<Cell>, pending: &mut [(usize, String)], budget: &mut Budget) {
+    while let Some(p) = pending.get_mut(cells.len()) {
+        if p.0 == 0 || !budget.take(cells.len() + 1, 1, p.1.len()) {
+            break;
+        }
+        p.0 -= 1;
+        let text = p.1.clone();
+        let merged = !text.is_empty();
+        cells.push(Cell {
+            text,
+            merged,
+            source: None,
+        });
+    }
+}
+
+fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32, budget: &mut Budget) -> Table {
     // (row node, in thead)
     let mut trs: Vec<(NodeRef<'_, Node>, bool)> = Vec::new();
     for c in table.children() {
@@ -337,31 +420,19 @@ fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32) -> Table {
     // per grid column: rows still covered by a rowspan, and the value to fill down
     let mut pending: Vec<(usize, String)> = Vec::new();
     for (i, (tr, in_head)) in trs.into_iter().enumerate() {
+        if budget.spent() {
+            break;
+        }
         let mut cells: Vec<Cell> = Vec::new();
         let mut n_cells = 0usize;
         let mut all_th = true;
         let mut first_span = 1usize;
-        let fill = |cells: &mut Vec<Cell>, pending: &mut Vec<(usize, String)>| {
-            while let Some(p) = pending.get_mut(cells.len()) {
-                if p.0 == 0 {
-                    break;
-                }
-                p.0 -= 1;
-                let text = p.1.clone();
-                let merged = !text.is_empty();
-                cells.push(Cell {
-                    text,
-                    merged,
-                    source: None,
-                });
-            }
-        };
         for td in tr.children() {
             let name = match elem_name(&td) {
                 Some(n @ ("td" | "th")) => n,
                 _ => continue,
             };
-            fill(&mut cells, &mut pending);
+            fill_down(&mut cells, &mut pending, budget);
             if name == "td" {
                 all_th = false;
             }
@@ -377,9 +448,12 @@ fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32) -> Table {
             n_cells += 1;
             let mut s = String::new();
             if depth <= MAX_DEPTH {
-                gather(td, &mut s, depth + 1, false, false);
+                gather(td, &mut s, depth + 1, false, false, budget);
             }
             let text = clean(&s);
+            if !budget.take(cells.len() + cs, cs, text.len()) {
+                break;
+            }
             let col = cells.len();
             if rs > 1 {
                 if pending.len() < col + cs {
@@ -395,14 +469,15 @@ fn build_table(table: NodeRef<'_, Node>, depth: usize, index: u32) -> Table {
                 cells.push(Cell::default());
             }
         }
-        // columns still covered by rowspans at the end of the row (with gaps filled empty)
-        loop {
-            fill(&mut cells, &mut pending);
-            let col = cells.len();
-            if pending.iter().skip(col).any(|p| p.0 > 0) {
+        // columns still covered by rowspans at the end of the row (gaps between them empty);
+        // spans that have run out are dropped from the end, so this stays linear in the cells
+        while pending.last().is_some_and(|p| p.0 == 0) {
+            pending.pop();
+        }
+        while cells.len() < pending.len() && !budget.spent() {
+            fill_down(&mut cells, &mut pending, budget);
+            if cells.len() < pending.len() && budget.take(cells.len() + 1, 1, 0) {
                 cells.push(Cell::default());
-            } else {
-                break;
             }
         }
         if n_cells == 1 && first_span > 1 && cells.len() == first_span {
@@ -453,6 +528,7 @@ struct Walker {
     tables: u32,
     title: Option<String>,
     first_h1: Option<String>,
+    budget: Budget,
 }
 
 impl Walker {
@@ -492,7 +568,7 @@ impl Walker {
                     if name == "head" {
                         for h in c.descendants() {
                             if elem_name(&h) == Some("title") && self.title.is_none() {
-                                let t = text_of(h, false).replace('\n', " ");
+                                let t = text_of(h, false, &mut self.budget).replace('\n', " ");
                                 if !t.is_empty() {
                                     self.title = Some(t);
                                 }
@@ -508,7 +584,7 @@ impl Walker {
                         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                             self.flush();
                             let level = name[1..].parse::<u8>().unwrap_or(2);
-                            let text = text_of(c, false).replace('\n', " ");
+                            let text = text_of(c, false, &mut self.budget).replace('\n', " ");
                             if !text.is_empty() {
                                 if level == 1 && self.first_h1.is_none() {
                                     self.first_h1 = Some(text.clone());
@@ -520,7 +596,7 @@ impl Walker {
                         | "address" | "pre" => {
                             self.flush();
                             let mut s = String::new();
-                            gather(c, &mut s, depth + 1, false, name == "pre");
+                            gather(c, &mut s, depth + 1, false, name == "pre", &mut self.budget);
                             let text = clean(&s);
                             if !text.is_empty() {
                                 self.push_prose(BlockKind::Paragraph { text });
@@ -532,7 +608,7 @@ impl Walker {
                         }
                         "li" => {
                             self.flush();
-                            let text = text_of(c, true);
+                            let text = text_of(c, true, &mut self.budget);
                             if !text.is_empty() {
                                 self.push_prose(BlockKind::ListItem {
                                     text,
@@ -545,7 +621,7 @@ impl Walker {
                             self.flush();
                             for cap in c.children() {
                                 if elem_name(&cap) == Some("caption") {
-                                    let text = text_of(cap, false);
+                                    let text = text_of(cap, false, &mut self.budget);
                                     if !text.is_empty() {
                                         self.push_prose(BlockKind::Paragraph { text });
                                     }
@@ -553,7 +629,7 @@ impl Walker {
                             }
                             self.tables += 1;
                             let index = self.tables;
-                            let table = build_table(c, depth + 1, index);
+                            let table = build_table(c, depth + 1, index, &mut self.budget);
                             self.blocks.push(Block {
                                 kind: BlockKind::Table(table),
                                 source: Source {
@@ -592,7 +668,7 @@ impl Walker {
                                 self.block(c, depth + 1);
                             } else {
                                 let mut s = String::new();
-                                gather(c, &mut s, depth + 1, false, false);
+                                gather(c, &mut s, depth + 1, false, false, &mut self.budget);
                                 self.inline.push_str(&s);
                             }
                         }
@@ -612,7 +688,7 @@ impl Walker {
         for li in list.children() {
             match elem_name(&li) {
                 Some("li") => {
-                    let text = text_of(li, true);
+                    let text = text_of(li, true, &mut self.budget);
                     if !text.is_empty() {
                         let marker = if ordered {
                             let m = format!("{n}.");
@@ -747,6 +823,13 @@ mod tests {
         };
         assert_eq!(t.rows[1].texts(), vec!["d", "e", "c"]);
         assert_eq!(t.rows[2].texts(), vec!["f", "", "c"]);
+        // a span that has run out no longer pads the rows below it
+        let d = doc("<table><tr><td>a<td>b<td rowspan=2>c<tr><td>d<tr><td>e<td>f</table>");
+        let BlockKind::Table(t) = &d.blocks[0].kind else {
+            panic!()
+        };
+        assert_eq!(t.rows[1].texts(), vec!["d", "", "c"]);
+        assert_eq!(t.rows[2].texts(), vec!["e", "f"]);
     }
 
     #[test]
