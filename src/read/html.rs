@@ -368,7 +368,10 @@ impl Budget {
         } else if n > self.cells {
             format!("its tables hold more than {MAX_CELLS} cells")
         } else if bytes > self.bytes {
-            format!("its table cells hold more than {} MB of text", MAX_CELL_BYTES >> 20)
+            format!(
+                "its table cells hold more than {} MB of text",
+                MAX_CELL_BYTES >> 20
+            )
         } else {
             self.cells -= n;
             self.bytes -= bytes;
