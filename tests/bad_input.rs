@@ -172,6 +172,39 @@ fn extremely_long_lines_and_many_rows_are_fast() {
     assert!(t.elapsed() < Duration::from_secs(90), "{:?}", t.elapsed());
 }
 
+/// Inputs whose reading once grew faster than their size (found by `scripts/mutate.py`): they
+/// must be read, not stopped by the time or memory budget.
+#[test]
+fn inputs_that_multiplied_their_size_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 2 MB paragraph of colons after a field label: each colon re-read the text before it.
+    let colons = dir.path().join("colons.md");
+    let mut s = String::from("# Plan\n\nAction: Support carers. ");
+    s.push_str(&"Note: ".repeat(350_000));
+    std::fs::write(&colons, &s).unwrap();
+    run(&colons, &[], Read(0));
+    // A one-cell row of 2.5 MB over 10,000 rows: its text was copied into every row below as
+    // the section name (25 GB).
+    let section = dir.path().join("section.csv");
+    let mut s = String::from("Ref;Action;Lead officer;Target date;Measure of success\n");
+    s.push_str(&"Carers are supported ".repeat(120_000));
+    s.push('\n');
+    for i in 0..10_000 {
+        s.push_str(&format!(
+            "{i}.1;Train staff to identify carers;Carers Centre;31/03/2026;Staff trained\n"
+        ));
+    }
+    std::fs::write(&section, &s).unwrap();
+    let o = run(&section, &[], Read(10_000));
+    let json = o.json.unwrap();
+    let name = json["actions"][0]["section"].as_str().unwrap_or_default();
+    assert!(
+        name.starts_with("Carers are supported") && name.len() < 1100,
+        "{}",
+        name.len()
+    );
+}
+
 #[test]
 fn size_limit_flag() {
     run(

@@ -781,11 +781,30 @@ pub fn is_as_above(s: &str) -> bool {
     )
 }
 
+/// Longest section name kept, in characters. Every action under a section carries its name,
+/// so a long one is copied once per row: a one-cell row of 2.7 MB above 10,000 rows asked for
+/// 27 GB (found by `scripts/mutate.py`). The longest real one measured is 435 characters.
+const MAX_SECTION_CHARS: usize = 1000;
+
 /// A section name from a section cell or row: "Having a Break\nCont'd" -> "Having a Break".
+/// Past [`MAX_SECTION_CHARS`] the name is cut at a word and ends in "…".
 pub fn section_name(s: &str) -> String {
-    let joined = crate::normalise::text::join_lines(s.lines());
+    // Only the start can be kept: do not join the lines of a whole book to cut it.
+    let head = match s.char_indices().nth(MAX_SECTION_CHARS * 2) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    };
+    let joined = crate::normalise::text::join_lines(head.lines());
     let joined = CONTD.replace(&joined, "").trim().to_string();
-    joined.trim_end_matches([':', '-', '–']).trim().to_string()
+    let name = joined.trim_end_matches([':', '-', '–']).trim();
+    match name.char_indices().nth(MAX_SECTION_CHARS) {
+        None => name.to_string(),
+        Some((cut, _)) => {
+            let kept = &name[..cut];
+            let at_word = kept.rfind(' ').map_or(kept, |i| &kept[..i]);
+            format!("{}…", at_word.trim_end())
+        }
+    }
 }
 
 /// Split a caption such as "Information and Advice Outcome: carers receive ..." into a section
@@ -1587,4 +1606,26 @@ fn mapping_at(
             keys: keys.to_vec(),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_names_are_joined_and_bounded() {
+        assert_eq!(section_name("Having a Break\nCont'd"), "Having a Break");
+        assert_eq!(section_name("Outcome 2:"), "Outcome 2");
+        // A one-cell row of a whole page is not copied whole into every action below it.
+        let long = "Carers are supported to look after their own health ".repeat(2000);
+        let name = section_name(&long);
+        assert!(
+            name.chars().count() <= MAX_SECTION_CHARS + 1,
+            "{}",
+            name.len()
+        );
+        assert!(name.ends_with("their…") || name.ends_with('…'), "{name}");
+        assert!(name.starts_with("Carers are supported"));
+        assert!(!name.contains("  "));
+    }
 }
