@@ -730,18 +730,24 @@ fn send(out: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Fault injection for tests of the isolation itself: with `CARERS_EXTRACT_FAULT=stack:NAME`
-/// the worker overflows its stack while reading an input whose name contains NAME. (The inputs
-/// that once overflowed a parser's stack are read safely now, and the isolation must still be
-/// shown to hold when a parser dies.)
+/// Fault injection for tests of the isolation itself: `CARERS_EXTRACT_FAULT` holds
+/// comma-separated faults; with `stack:NAME` the worker overflows its stack, with `alloc:NAME`
+/// it asks for 4 TB, while reading an input whose name contains NAME. (The inputs that once
+/// overflowed a parser's stack or made it ask for terabytes are read or refused safely now,
+/// and the isolation must still be shown to hold when a parser dies.)
 fn injected_fault(name: &str) {
     let Some(v) = std::env::var_os("CARERS_EXTRACT_FAULT") else {
         return;
     };
     let v = v.to_string_lossy();
-    if let Some(n) = v.strip_prefix("stack:") {
-        if !n.is_empty() && name.contains(n) {
+    for fault in v.split(',') {
+        let hit = |n: &str| !n.is_empty() && name.contains(n);
+        if fault.strip_prefix("stack:").is_some_and(hit) {
             std::hint::black_box(overflow(0));
+        }
+        if fault.strip_prefix("alloc:").is_some_and(hit) {
+            let v: Vec<u8> = Vec::with_capacity(std::hint::black_box(1usize << 42));
+            std::hint::black_box(v);
         }
     }
 }

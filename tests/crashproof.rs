@@ -91,7 +91,9 @@ fn a_stack_overflow_and_an_allocation_bomb_do_not_stop_the_batch() {
         let o = run_env(
             &["-f", "json", "-j", jobs, "."],
             Some(d.path()),
-            Some("stack:deep-forms"),
+            // The two files are read safely now (the PDF by the own reader, the XLS refused
+            // by a pre-check): the faults their parsers once had are injected.
+            Some("stack:deep-forms,alloc:xls-dimensions"),
         );
         let err = String::from_utf8_lossy(&o.stderr).to_string();
         assert_no_crash_text(&err);
@@ -231,6 +233,7 @@ fn crafted_xls_headers_are_refused_before_the_parser() {
     for f in [
         "bad/crash/xls-dir-sectors-2tb.xls",
         "bad/crash/xls-fat-sectors-16gb.xls",
+        "bad/crash/xls-dimensions-22tb.xls",
     ] {
         // In-process too: the pre-check stops them, no worker needed.
         let o = Command::new(exe())
@@ -241,8 +244,39 @@ fn crafted_xls_headers_are_refused_before_the_parser() {
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{f}: {err}");
-        assert!(err.contains("sectors in a file of"), "{f}: {err}");
+        assert!(
+            err.contains("sectors in a file of") || err.contains("over the limit of"),
+            "{f}: {err}"
+        );
     }
+}
+
+/// The compound-file mutants that made calamine ask for terabytes are refused by the pre-check,
+/// in-process (no worker to catch an allocation failure).
+#[test]
+fn xls_mutants_are_refused_before_the_parser() {
+    let mut n = 0;
+    for e in std::fs::read_dir(fixture("bad/mutants")).unwrap() {
+        let f = e.unwrap().path();
+        if f.extension().is_none_or(|x| x != "xls") {
+            continue;
+        }
+        n += 1;
+        let o = Command::new(exe())
+            .env("CARERS_EXTRACT_IN_PROCESS", "1")
+            .args(["--no-config", "-f", "json"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{f:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{f:?}: {err}");
+        assert!(
+            err.contains("past the end of the file") || err.contains("FAT sectors in a file of"),
+            "{f:?}: {err}"
+        );
+    }
+    assert!(n >= 7, "{n}");
 }
 
 #[test]

@@ -1,12 +1,37 @@
 //! A guard for legacy `.xls` (OLE compound file) input, run before calamine sees the bytes.
 //!
-//! calamine 0.30 follows FAT sector chains without a cycle check and pre-allocates each stream
-//! at the size its directory entry claims, so a 5 KB crafted file can make it allocate without
-//! bound (found by `cargo fuzz run extract`; `fixtures/bad/fuzz-regressions/xls-cfb-chain-oom.xls`).
-//! It also takes the header's sector counts (directory, FAT, mini FAT) as capacities to reserve
-//! (`count x sector size`: 2 TB for a count of 2^32-1; `fixtures/bad/crash/xls-dir-sectors-2tb.xls`).
-//! This check refuses compound files whose FAT has a cycle, whose header counts more sectors than
-//! the file holds, or whose streams claim more bytes than the file holds. A valid file has none.
+//! calamine 0.30 reads a compound file on trust. Its sector cache grows to `(id + 1) x sector
+//! size` for any sector id it is asked for, so one id past the end of the file (in the DIFAT, the
+//! list of FAT sectors, or any sector chain it follows) makes it allocate up to 2 TB; it follows
+//! FAT chains without a cycle check; and it reserves each stream at the size its directory entry
+//! claims and the header's sector counts times the sector size. Every one of these was found by
+//! fuzzing or by `scripts/mutate.py` on 5 KB files (`fixtures/bad/fuzz-regressions/`,
+//! `fixtures/bad/crash/`).
+//!
+//! This check walks the file as calamine will: the DIFAT chain, the FAT sectors, the directory
+//! chain, the mini stream and mini FAT chains, and the chains of the streams it reads (`Workbook`
+//! or `Book`; every stream when the workbook has macros). It refuses the file when a sector id on
+//! any of them lies past the end of the file, a chain loops, a count exceeds the sectors the file
+//! holds, or a stream claims more bytes than the file has. A valid file has none of these, and a
+//! file that passes makes calamine allocate at most a few times its own size.
+
+/// Sector ids at or above this are markers, not sectors (calamine's `RESERVED_SECTORS`).
+const MAX_REGULAR: u32 = 0xFFFF_FFFA;
+/// DIFAT entries at or above this are not FAT sectors (calamine's `DIFSECT`).
+const DIFSECT: u32 = 0xFFFF_FFFC;
+/// The end of a sector chain.
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Streams shorter than this live in the mini stream, in 64-byte mini sectors.
+const MINI_CUTOFF: usize = 4096;
+const MINI_SECTOR: usize = 64;
+
+/// One directory entry, as calamine reads it.
+struct Entry {
+    name: String,
+    kind: u8,
+    start: u32,
+    len: usize,
+}
 
 /// `Err(detail)` when the compound file is malformed in a way that could exhaust memory.
 pub fn check(bytes: &[u8]) -> Result<(), String> {
@@ -26,7 +51,8 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
         return Err(format!("bad sector size 2^{shift}"));
     }
     let ss = 1usize << shift;
-    let nsect = bytes.len().saturating_sub(512).div_ceil(ss);
+    // The header fills the first sector; sector `id` starts at `(id + 1) x ss`.
+    let nsect = bytes.len().saturating_sub(ss).div_ceil(ss);
     // Sector counts in the header (directory, FAT, mini FAT): at most the sectors in the file.
     for (what, at) in [("directory", 0x28), ("FAT", 0x2C), ("mini FAT", 0x40)] {
         let n = u32_at(at).ok_or_else(short)? as usize;
@@ -36,38 +62,50 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             ));
         }
     }
+    let past_end = |what: &str, id: u32| {
+        format!("{what} points to sector {id}, past the end of the file ({nsect} sectors)")
+    };
     let sector = |id: u32| -> Option<&[u8]> {
         let start = (id as usize + 1).checked_mul(ss)?;
         bytes.get(start..(start + ss).min(bytes.len()))
     };
-    // FAT sector ids: 109 in the header, then the DIFAT chain (bounded by the sector count).
+    let words = |s: &[u8]| -> Vec<u32> {
+        s.chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+
+    // FAT sector ids: 109 in the header, then the DIFAT chain, each sector's last word linking
+    // to the next.
     let mut fat_ids: Vec<u32> = (0..109).filter_map(|i| u32_at(0x4C + 4 * i)).collect();
     let mut difat = u32_at(0x44).ok_or_else(short)?;
     let mut hops = 0;
-    while (difat as usize) < nsect {
+    while difat < MAX_REGULAR {
+        if difat as usize >= nsect {
+            return Err(past_end("the DIFAT chain", difat));
+        }
         hops += 1;
         if hops > nsect {
             return Err("the DIFAT chain loops".into());
         }
-        let s = sector(difat).ok_or_else(short)?;
-        let ids: Vec<u32> = s
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let ids = words(sector(difat).ok_or_else(short)?);
         let (last, rest) = ids.split_last().ok_or_else(short)?;
         fat_ids.extend_from_slice(rest);
         difat = *last;
     }
+    let fat_ids: Vec<u32> = fat_ids.into_iter().filter(|&id| id < DIFSECT).collect();
+    if fat_ids.len() > nsect {
+        return Err(format!(
+            "the compound file lists {} FAT sectors in a file of {nsect}",
+            fat_ids.len()
+        ));
+    }
     let mut fat: Vec<u32> = Vec::new();
-    for id in fat_ids.into_iter().filter(|&id| (id as usize) < nsect) {
-        let s = sector(id).ok_or_else(short)?;
-        fat.extend(
-            s.chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
-        if fat.len() > nsect + ss {
-            break;
+    for id in fat_ids {
+        if id as usize >= nsect {
+            return Err(past_end("the FAT list", id));
         }
+        fat.extend(words(sector(id).ok_or_else(short)?));
     }
     // Any cycle in the FAT (a functional graph) would be followed forever.
     let mut state = vec![0u8; fat.len()]; // 0 new, 1 on the current path, 2 done
@@ -86,23 +124,189 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             state[p] = 2;
         }
     }
-    // Directory entries: no stream may claim more bytes than the file has.
-    let mut dir = u32_at(0x30).ok_or_else(short)?;
-    let mut hops = 0;
-    while (dir as usize) < nsect && hops <= nsect {
-        hops += 1;
-        let s = sector(dir).ok_or_else(short)?;
-        for e in s.chunks_exact(128) {
-            let kind = e[66];
-            let size = u32::from_le_bytes([e[120], e[121], e[122], e[123]]) as usize;
-            if (kind == 2 || kind == 5) && size > bytes.len().max(4096) {
+    // A chain as calamine follows it: every id a sector of the file with a FAT entry, until
+    // the end-of-chain mark.
+    let chain = |what: &str, start: u32, table: &[u32], count: usize| -> Result<Vec<u32>, String> {
+        let mut ids = Vec::new();
+        let mut id = start;
+        while id != END_OF_CHAIN {
+            if id as usize >= count || id as usize >= table.len() {
                 return Err(format!(
-                    "a stream claims {size} bytes in a {}-byte file",
+                    "{what} points to sector {id}, past the end of the file ({count} sectors)"
+                ));
+            }
+            if ids.len() >= count {
+                return Err(format!("{what} loops"));
+            }
+            ids.push(id);
+            id = table[id as usize];
+        }
+        Ok(ids)
+    };
+
+    // Directory entries: no stream may claim more bytes than the file has.
+    let dir_ids = chain(
+        "the directory chain",
+        u32_at(0x30).ok_or_else(short)?,
+        &fat,
+        nsect,
+    )?;
+    let mut entries: Vec<Entry> = Vec::new();
+    for id in dir_ids {
+        for e in sector(id).ok_or_else(short)?.chunks_exact(128) {
+            let len = if ss == 512 {
+                u32::from_le_bytes([e[120], e[121], e[122], e[123]]) as u64
+            } else {
+                u64::from_le_bytes([
+                    e[120], e[121], e[122], e[123], e[124], e[125], e[126], e[127],
+                ])
+            };
+            let kind = e[66];
+            if (kind == 2 || kind == 5) && len > bytes.len().max(MINI_CUTOFF) as u64 {
+                return Err(format!(
+                    "a stream claims {len} bytes in a {}-byte file",
                     bytes.len()
                 ));
             }
+            let units: Vec<u16> = e[..64]
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            entries.push(Entry {
+                name: String::from_utf16_lossy(&units),
+                kind,
+                start: u32::from_le_bytes([e[116], e[117], e[118], e[119]]),
+                len: len as usize,
+            });
         }
-        dir = fat.get(dir as usize).copied().unwrap_or(u32::MAX);
+    }
+    // The mini stream (the root entry's chain) and the mini FAT, read when the header counts
+    // mini FAT sectors.
+    let mut mini_fat: Vec<u32> = Vec::new();
+    let mut mini_sectors = 0;
+    if u32_at(0x40).ok_or_else(short)? > 0 {
+        let root = entries
+            .first()
+            .ok_or_else(|| "the compound file has no root entry".to_string())?;
+        let stream = chain("the mini stream", root.start, &fat, nsect)?;
+        mini_sectors = (stream.len() * ss).min(root.len) / MINI_SECTOR;
+        for id in chain("the mini FAT", u32_at(0x3C).ok_or_else(short)?, &fat, nsect)? {
+            mini_fat.extend(words(sector(id).ok_or_else(short)?));
+        }
+    }
+    // The streams calamine reads: the workbook, and with macros, any.
+    let macros = entries.iter().any(|e| e.name == "_VBA_PROJECT_CUR");
+    let workbook = entries
+        .iter()
+        .find(|e| e.name == "Workbook")
+        .or_else(|| entries.iter().find(|e| e.name == "Book"));
+    let read: Vec<&Entry> = if macros {
+        entries.iter().filter(|e| e.kind == 2).collect()
+    } else {
+        workbook.into_iter().collect()
+    };
+    for e in read {
+        let what = format!("the stream '{}'", e.name);
+        if e.len < MINI_CUTOFF {
+            chain(&what, e.start, &mini_fat, mini_sectors)?;
+        } else {
+            chain(&what, e.start, &fat, nsect)?;
+        }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compound file of 512-byte sectors: header, one FAT sector (sector 0), one directory
+    /// sector (sector 1) with a root entry and a `Workbook` stream of `wb_len` bytes starting at
+    /// sector `wb_start` (sectors 2.. hold its data, chained in order).
+    fn cfb(wb_start: u32, wb_len: u32, data_sectors: u32) -> Vec<u8> {
+        let mut h = vec![0u8; 512];
+        h[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        h[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
+        h[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
+        h[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+        h[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+        h[0x2C..0x30].copy_from_slice(&1u32.to_le_bytes()); // FAT sectors
+        h[0x30..0x34].copy_from_slice(&1u32.to_le_bytes()); // directory start
+        h[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
+        h[0x3C..0x40].copy_from_slice(&END_OF_CHAIN.to_le_bytes()); // no mini FAT
+        h[0x44..0x48].copy_from_slice(&END_OF_CHAIN.to_le_bytes()); // no DIFAT sectors
+        for i in 0..109 {
+            let v: u32 = if i == 0 { 0 } else { 0xFFFF_FFFF };
+            h[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+        let mut fat = vec![0xFFFF_FFFFu32; 128];
+        fat[0] = 0xFFFF_FFFD; // FATSECT
+        fat[1] = END_OF_CHAIN;
+        for s in 0..data_sectors {
+            fat[2 + s as usize] = if s + 1 == data_sectors {
+                END_OF_CHAIN
+            } else {
+                3 + s
+            };
+        }
+        let mut out = h;
+        out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+        let mut dir = vec![0u8; 512];
+        let entry = |d: &mut [u8], name: &str, kind: u8, start: u32, len: u32| {
+            for (i, u) in name.encode_utf16().enumerate() {
+                d[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            }
+            d[64..66].copy_from_slice(&((name.len() as u16 + 1) * 2).to_le_bytes());
+            d[66] = kind;
+            d[116..120].copy_from_slice(&start.to_le_bytes());
+            d[120..124].copy_from_slice(&len.to_le_bytes());
+        };
+        entry(&mut dir[..128], "Root Entry", 5, END_OF_CHAIN, 0);
+        entry(&mut dir[128..256], "Workbook", 2, wb_start, wb_len);
+        out.extend(dir);
+        out.extend(vec![0u8; 512 * data_sectors as usize]);
+        out
+    }
+
+    #[test]
+    fn a_well_formed_file_passes() {
+        assert_eq!(check(&cfb(2, 8192, 16)), Ok(()));
+    }
+
+    #[test]
+    fn sector_ids_past_the_end_are_refused() {
+        // The workbook's chain starts past the end (calamine would reserve 2 TB for it).
+        let e = check(&cfb(0xFFFF_0000, 8192, 16)).unwrap_err();
+        assert!(e.contains("past the end"), "{e}");
+        // A small workbook lives in the mini stream, which this file does not have.
+        let e = check(&cfb(5, 100, 16)).unwrap_err();
+        assert!(e.contains("'Workbook'"), "{e}");
+        // A FAT sector listed past the end.
+        let mut f = cfb(2, 8192, 16);
+        f[0x50..0x54].copy_from_slice(&0x4000_0000u32.to_le_bytes());
+        let e = check(&f).unwrap_err();
+        assert!(e.contains("FAT list"), "{e}");
+        // A DIFAT chain that starts past the end.
+        let mut f = cfb(2, 8192, 16);
+        f[0x44..0x48].copy_from_slice(&0x0100_0000u32.to_le_bytes());
+        let e = check(&f).unwrap_err();
+        assert!(e.contains("DIFAT"), "{e}");
+    }
+
+    #[test]
+    fn loops_and_oversized_claims_are_refused() {
+        // The workbook's last sector links back to its first.
+        let mut f = cfb(2, 8192, 16);
+        let last = 512 + 4 * 17;
+        f[last..last + 4].copy_from_slice(&2u32.to_le_bytes());
+        assert!(check(&f).unwrap_err().contains("loops"));
+        // A stream claiming 4 GB.
+        let e = check(&cfb(2, 0xFFFF_FF00, 16)).unwrap_err();
+        assert!(e.contains("claims"), "{e}");
+        // A header counting more directory sectors than the file has.
+        let mut f = cfb(2, 8192, 16);
+        f[0x28..0x2C].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(check(&f).unwrap_err().contains("directory sectors"));
+    }
 }

@@ -42,6 +42,7 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
                 format: "XLS",
                 detail: d,
             })?;
+            xls_extent(bytes)?;
             let mut wb: Xls<_> =
                 Xls::new(Cursor::new(bytes)).map_err(|e| calamine_error("XLS", &e.to_string()))?;
             let sheets = collect(&mut wb, "XLS", |wb, name| {
@@ -154,6 +155,68 @@ impl Extent {
         }
         Ok(())
     }
+}
+
+/// The used area each sheet of a `.xls` announces in its DIMENSIONS record, checked before
+/// calamine reserves room for every cell of it (a record claiming 2^32 rows in a 5 KB file made
+/// it ask for 22 TB; `fixtures/bad/crash/xls-dimensions-22tb.xls`). The sizes are computed as
+/// calamine computes them, including its wrap-around when the last row is before the first.
+fn xls_extent(bytes: &[u8]) -> Result<()> {
+    use std::io::Read;
+    // A container the `cfb` crate cannot open is left for calamine to report.
+    let Ok(mut cf) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Some(path) = ["/Workbook", "/Book"].into_iter().find(|p| cf.is_stream(p)) else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    if let Ok(s) = cf.open_stream(path) {
+        // cfbcheck has bounded the stream by the file's size.
+        let _ = s.take(bytes.len() as u64).read_to_end(&mut data);
+    }
+    let u16_at = |o: usize| data.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |o: usize| {
+        data.get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let mut at = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(at), u16_at(at + 2)) {
+        let body = at + 4;
+        let len = len as usize;
+        if typ == 0x0200 {
+            let (rf, rl, cf, cl) = match len {
+                10 => (
+                    u16_at(body).map(u32::from),
+                    u16_at(body + 2).map(u32::from),
+                    u16_at(body + 4).map(u32::from),
+                    u16_at(body + 6).map(u32::from),
+                ),
+                14 => (
+                    u32_at(body),
+                    u32_at(body + 4),
+                    u16_at(body + 8).map(u32::from),
+                    u16_at(body + 10).map(u32::from),
+                ),
+                _ => (None, None, None, None),
+            };
+            if let (Some(rf), Some(rl), Some(cf), Some(cl)) = (rf, rl, cf, cl) {
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                if rl >= 1 && cl >= 1 {
+                    let rows = u64::from((rl - 1).wrapping_sub(rf).wrapping_add(1));
+                    let cols = u64::from((cl - 1).wrapping_sub(cf).wrapping_add(1));
+                    let cells = rows.saturating_mul(cols);
+                    if cells > MAX_CELLS {
+                        return Err(Error::Limit(format!(
+                            "XLS file refused: a sheet announces {rows} rows x {cols} columns, over the limit of {MAX_CELLS} cells"
+                        )));
+                    }
+                }
+            }
+        }
+        at = body + len;
+    }
+    Ok(())
 }
 
 /// `C7` -> (row 6, col 2).
