@@ -279,6 +279,30 @@ fn xls_mutants_are_refused_before_the_parser() {
     assert!(n >= 7, "{n}");
 }
 
+/// PDF mutants whose fonts made hayro-font ask for gigabytes are read, in-process.
+#[test]
+fn pdf_mutants_with_unbounded_fonts_are_read() {
+    let mut n = 0;
+    for e in std::fs::read_dir(fixture("bad/mutants")).unwrap() {
+        let f = e.unwrap().path();
+        if f.extension().is_none_or(|x| x != "pdf") {
+            continue;
+        }
+        n += 1;
+        let o = Command::new(exe())
+            .env("CARERS_EXTRACT_IN_PROCESS", "1")
+            .args(["--no-config", "-f", "json"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{f:?}: {err}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(!v["actions"].as_array().unwrap().is_empty(), "{f:?}");
+    }
+    assert!(n >= 1);
+}
+
 #[test]
 fn isolated_and_in_process_runs_give_the_same_output() {
     let d = batch_dir(&[]);

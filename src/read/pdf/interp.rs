@@ -251,9 +251,9 @@ impl<'a> Fonts<'a> {
         if let Some(&i) = self.by_key.get(&key) {
             return i;
         }
-        let font = self
-            .cache
-            .font(dict, &self.font_resolver, &self.cmap_resolver)
+        let font = (!unbounded_font(dict))
+            .then(|| self.cache.font(dict, &self.font_resolver, &self.cmap_resolver))
+            .flatten()
             .or_else(|| {
                 // An unreadable font still advances: fall back to Helvetica metrics.
                 self.cache
@@ -274,6 +274,49 @@ impl<'a> Fonts<'a> {
         self.by_key.insert(key, i);
         i
     }
+}
+
+/// Most character ids a composite font's `W`/`W2` range may cover (CIDs are 16-bit).
+const MAX_CID_RANGE: i64 = 65_536;
+
+/// Does a font dictionary hold numbers that make `hayro-font` allocate or loop without bound?
+/// It fills a simple font's widths table up to `/FirstChar` (a `/FirstChar` of 2^28 asked for
+/// 4 GB; found by `scripts/mutate.py`) and inserts every CID of a `W`/`W2` range one by one
+/// (`0 4294967295 500` is four billion inserts). Such a font is read with standard metrics.
+fn unbounded_font(dict: &Dict<'_>) -> bool {
+    // A simple font's codes are single bytes.
+    let byte = |key: &[u8]| dict.get::<f64>(key).is_some_and(|v| !(0.0..=255.0).contains(&v));
+    if byte(b"FirstChar") || byte(b"LastChar") {
+        return true;
+    }
+    let Some(descendant) = dict
+        .get::<Array<'_>>(b"DescendantFonts")
+        .and_then(|a| a.iter::<Dict<'_>>().next())
+    else {
+        return false;
+    };
+    // `c [w ...]` or `first last w` (W2: `first last w v1 v2`): a range is two numbers in a
+    // row where an entry starts.
+    for (key, tail) in [(&b"W"[..], 1usize), (&b"W2"[..], 3)] {
+        let Some(w) = descendant.get::<Array<'_>>(key) else {
+            continue;
+        };
+        let items: Vec<Object<'_>> = w.iter::<Object<'_>>().collect();
+        let mut i = 0;
+        while i < items.len() {
+            match (&items[i], items.get(i + 1)) {
+                (Object::Number(first), Some(Object::Number(last))) => {
+                    let (a, b) = (first.as_f64(), last.as_f64());
+                    if !(b - a < MAX_CID_RANGE as f64) {
+                        return true;
+                    }
+                    i += 2 + tail;
+                }
+                _ => i += 2,
+            }
+        }
+    }
+    false
 }
 
 fn type3_scale(dict: &Dict<'_>) -> f64 {
