@@ -348,9 +348,79 @@ fn numbered_and_labelled_action_lists() {
             ],
             "{fmt}"
         );
-        // A qualifier in brackets is the deadline.
+        // A qualifier in brackets is the deadline; so is one that ends the sentence ("by
+        // 2027"), which stays in the action's words.
         assert_eq!(r.actions[0].due.as_deref(), Some("short term"), "{fmt}");
-        assert_eq!(r.actions[1].due.as_deref(), None, "{fmt}");
+        assert_eq!(r.actions[1].due.as_deref(), Some("2027"), "{fmt}");
+        assert_eq!(r.actions[2].due.as_deref(), None, "{fmt}");
+    }
+}
+
+#[test]
+fn list_items_that_carry_their_lead_and_deadline() {
+    let blocks = vec![
+        B::H("Our commitments"),
+        B::Li(
+            "1.",
+            "Introduce a carers register in every GP practice (Lead: ICB Primary Care, by March 2026)",
+        ),
+        B::Li(
+            "2.",
+            "Train 200 frontline staff in carer awareness – Carers Centre – 2026/27",
+        ),
+        B::Li(
+            "3.",
+            "Expand the sitting service to weekends. Owner: Adult Social Care. Deadline: April 2027.",
+        ),
+        B::Li(
+            "4.",
+            "Agree a Memorandum of Understanding (MoU) with the hospital trust",
+        ),
+        B::Li("5.", "Introduce a Carers Emergency Plan (CEP)"),
+    ];
+    for (fmt, r) in formats(&blocks, true) {
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = r
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.action.as_deref().unwrap_or(""),
+                    a.lead.as_deref(),
+                    a.due.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Introduce a carers register in every GP practice",
+                    Some("ICB Primary Care"),
+                    Some("March 2026")
+                ),
+                (
+                    "Train 200 frontline staff in carer awareness",
+                    Some("Carers Centre"),
+                    Some("2026/27")
+                ),
+                (
+                    "Expand the sitting service to weekends.",
+                    Some("Adult Social Care"),
+                    Some("April 2027")
+                ),
+                (
+                    "Agree a Memorandum of Understanding (MoU) with the hospital trust",
+                    None,
+                    None
+                ),
+                ("Introduce a Carers Emergency Plan (CEP)", None, None),
+            ],
+            "{fmt}"
+        );
+        // The list has a lead and a deadline column now: no plan-level gap says otherwise.
+        let gaps: Vec<&str> = r.gaps.iter().map(|g| g.rule.as_str()).collect();
+        assert!(!gaps.contains(&"no-lead-column"), "{fmt}: {gaps:?}");
+        assert!(!gaps.contains(&"no-due-column"), "{fmt}: {gaps:?}");
     }
 }
 

@@ -180,7 +180,11 @@ pub struct Rejected {
 }
 
 /// Find action lists among the blocks, skipping blocks already `taken` by other plans.
-pub fn find(blocks: &[Block], taken: &dyn Fn(usize) -> bool) -> (Vec<ListPlan>, Vec<Rejected>) {
+pub fn find(
+    blocks: &[Block],
+    taken: &dyn Fn(usize) -> bool,
+    opts: &crate::Options,
+) -> (Vec<ListPlan>, Vec<Rejected>) {
     let mut runs: Vec<Vec<Found>> = Vec::new();
     let mut run: Vec<Found> = Vec::new();
     let mut heading: Option<String> = None;
@@ -264,7 +268,7 @@ pub fn find(blocks: &[Block], taken: &dyn Fn(usize) -> bool) -> (Vec<ListPlan>, 
                 continue;
             }
         }
-        match judge(&run) {
+        match judge(&run, opts) {
             Ok(p) => plans.push(p),
             Err(reason) => {
                 if run.len() >= 2 {
@@ -283,7 +287,7 @@ pub fn find(blocks: &[Block], taken: &dyn Fn(usize) -> bool) -> (Vec<ListPlan>, 
 /// Is a run of entries an action list? Labelled runs: the label whose items read as actions
 /// (the deepest level when codes nest) is the action; other labels are sections. Unlabelled
 /// runs: numbered or bulleted items that read as actions under a heading that names actions.
-fn judge(run: &[Found]) -> Result<ListPlan, String> {
+fn judge(run: &[Found], opts: &crate::Options) -> Result<ListPlan, String> {
     let labels: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
         for f in run {
@@ -412,15 +416,11 @@ fn judge(run: &[Found]) -> Result<ListPlan, String> {
             source: f.source.clone(),
             ..PlanRow::default()
         };
-        // A deadline in brackets at the end of the item ("... surgeries (short term)").
-        match trailing_due(&f.entry.text) {
-            Some((text, due)) if f.entry.qualifier.is_none() => {
-                row.values.insert(Field::Action, text);
-                row.values.insert(Field::Due, due);
-            }
-            _ => {
-                row.values.insert(Field::Action, f.entry.text.clone());
-            }
+        // Fields written in the item ("... (Lead: ICB, by March 2026)", "... Owner: X.").
+        let (text, fields) = super::inline::split(&f.entry.text, opts);
+        row.values.insert(Field::Action, text);
+        for (field, value) in fields {
+            row.values.insert(field, value);
         }
         if let Some(c) = &f.entry.code {
             row.values.insert(Field::Ref, c.clone());
@@ -455,7 +455,7 @@ fn judge(run: &[Found]) -> Result<ListPlan, String> {
     Ok(ListPlan {
         plan: Plan {
             kind: PlanKind::List,
-            columns: Vec::new(),
+            columns: super::inline::columns(&rows),
             confidence,
             reason,
             section: heading.map(str::to_string),
@@ -469,18 +469,6 @@ fn judge(run: &[Found]) -> Result<ListPlan, String> {
         block: first,
         blocks,
     })
-}
-
-/// An item's text and the deadline in brackets that ends it ("Expand ... (short term)" ->
-/// ("Expand ...", "short term")), when the bracket reads as a date or a term.
-pub(crate) fn trailing_due(text: &str) -> Option<(String, String)> {
-    let t = text.trim_end();
-    let inner = t.strip_suffix(')')?;
-    let open = inner.rfind('(')?;
-    let q = inner[open + 1..].trim();
-    let body = inner[..open].trim_end();
-    (!q.is_empty() && body.split_whitespace().count() >= 3 && profile::classify(q).due)
-        .then(|| (body.to_string(), q.to_string()))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod explain;
 pub mod header;
+pub mod inline;
 pub mod lists;
 pub mod profile;
 pub mod prose;
@@ -200,12 +201,12 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
                         && p.section == ctx.0
                         && p.rows.last().is_some_and(|r| r.section == ctx.0) =>
                 {
-                    let extra = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
+                    let extra = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0, opts);
                     p.rows.extend(extra.rows);
                     taken.extend(blocks);
                 }
                 _ => {
-                    let mut p = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0);
+                    let mut p = prose::plan(list, ctx.0.clone(), ctx.1.clone(), 0, opts);
                     p.confidence = confidence;
                     candidates.push(Candidate::taken(CandidateKind::List, &p));
                     order.push(blocks[0]);
@@ -317,7 +318,7 @@ pub fn detect_explained(document: &Document, opts: &Options) -> explain::Detecti
         }
     }
     // Numbered, lettered, bulleted and labelled action lists.
-    let (found, rejected) = lists::find(&document.blocks, &|i| taken.contains(&i));
+    let (found, rejected) = lists::find(&document.blocks, &|i| taken.contains(&i), opts);
     for l in found {
         candidates.push(Candidate::taken(CandidateKind::List, &l.plan));
         taken.extend(l.blocks);

@@ -60,8 +60,9 @@ pub fn plan(
     section: Option<String>,
     objective: Option<String>,
     index: u32,
+    opts: &crate::Options,
 ) -> Plan {
-    let rows = items
+    let rows: Vec<PlanRow> = items
         .iter()
         .enumerate()
         .map(|(k, it)| {
@@ -74,21 +75,17 @@ pub fn plan(
                 },
                 ..PlanRow::default()
             };
-            match super::lists::trailing_due(it.text) {
-                Some((text, due)) => {
-                    row.values.insert(Field::Action, text);
-                    row.values.insert(Field::Due, due);
-                }
-                None => {
-                    row.values.insert(Field::Action, it.text.to_string());
-                }
+            let (text, fields) = super::inline::split(it.text, opts);
+            row.values.insert(Field::Action, text);
+            for (field, value) in fields {
+                row.values.insert(field, value);
             }
             row
         })
         .collect();
     Plan {
         kind: PlanKind::Prose,
-        columns: Vec::new(),
+        columns: super::inline::columns(&rows),
         confidence: 0.7,
         reason: "a list of commitments (\"We will ...\") under a heading".to_string(),
         section,

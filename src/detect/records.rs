@@ -224,7 +224,10 @@ pub fn label_pair(text: &str) -> Option<(String, String)> {
 /// Service Deadline: March 2027", as text and Markdown join lines): the value of a label pair
 /// is cut again wherever one to three capitalised words before a colon name a field by the
 /// header vocabulary ("Lead:", "By when:").
-fn split_fields((label, value): (String, String), opts: &crate::Options) -> Vec<(String, String)> {
+pub(crate) fn split_fields(
+    (label, value): (String, String),
+    opts: &crate::Options,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut label = label;
     // The value of `label` runs from `from` to the next colon that ends a field label. Offsets,
@@ -248,7 +251,9 @@ fn split_fields((label, value): (String, String), opts: &crate::Options) -> Vec<
             let (start, first) = words[words.len() - n];
             let candidate = before[start..].trim();
             let names = first.starts_with(char::is_uppercase)
-                && !candidate.chars().any(|c| c.is_ascii_digit())
+                && !candidate
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || "()[]".contains(c))
                 && label_field(candidate, opts).is_some();
             if !names {
                 continue;
@@ -276,7 +281,7 @@ fn names_row_field(label: &str, opts: &crate::Options) -> bool {
 }
 
 /// The field a label names clearly by the header vocabulary, if any.
-fn label_field(label: &str, opts: &crate::Options) -> Option<Field> {
+pub(crate) fn label_field(label: &str, opts: &crate::Options) -> Option<Field> {
     header::score(label, &opts.header_synonyms)
         .first()
         .filter(|(_, v)| *v >= 0.6)

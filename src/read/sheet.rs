@@ -38,7 +38,7 @@ pub fn read(bytes: &[u8], format: Format, opts: &Options) -> Result<Document> {
                 return Err(encrypted());
             }
             // Guard against crafted compound files that make calamine allocate without bound.
-            super::cfbcheck::check(bytes).map_err(|d| Error::Corrupt {
+            super::cfbcheck::check_calamine(bytes).map_err(|d| Error::Corrupt {
                 format: "XLS",
                 detail: d,
             })?;

@@ -252,7 +252,10 @@ impl<'a> Fonts<'a> {
             return i;
         }
         let font = (!unbounded_font(dict))
-            .then(|| self.cache.font(dict, &self.font_resolver, &self.cmap_resolver))
+            .then(|| {
+                self.cache
+                    .font(dict, &self.font_resolver, &self.cmap_resolver)
+            })
             .flatten()
             .or_else(|| {
                 // An unreadable font still advances: fall back to Helvetica metrics.
@@ -284,9 +287,13 @@ const MAX_CID_RANGE: i64 = 65_536;
 /// 4 GB; found by `scripts/mutate.py`) and inserts every CID of a `W`/`W2` range one by one
 /// (`0 4294967295 500` is four billion inserts). Such a font is read with standard metrics.
 fn unbounded_font(dict: &Dict<'_>) -> bool {
-    // A simple font's codes are single bytes.
-    let byte = |key: &[u8]| dict.get::<f64>(key).is_some_and(|v| !(0.0..=255.0).contains(&v));
-    if byte(b"FirstChar") || byte(b"LastChar") {
+    // A simple font's codes are single bytes; hayro-font copes with a damaged /FirstChar of a
+    // few thousand (a small table), not with one of millions.
+    let code = |key: &[u8]| {
+        dict.get::<f64>(key)
+            .is_some_and(|v| !(0.0..MAX_CID_RANGE as f64).contains(&v))
+    };
+    if code(b"FirstChar") || code(b"LastChar") {
         return true;
     }
     let Some(descendant) = dict
@@ -307,7 +314,8 @@ fn unbounded_font(dict: &Dict<'_>) -> bool {
             match (&items[i], items.get(i + 1)) {
                 (Object::Number(first), Some(Object::Number(last))) => {
                     let (a, b) = (first.as_f64(), last.as_f64());
-                    if !(b - a < MAX_CID_RANGE as f64) {
+                    let span = b - a;
+                    if span.is_nan() || span >= MAX_CID_RANGE as f64 {
                         return true;
                     }
                     i += 2 + tail;
