@@ -164,7 +164,9 @@ impl<'a> Walk<'a> {
                     ])
                 };
                 let kind = e[66];
-                if (kind == 2 || kind == 5) && len > bytes.len().max(MINI_CUTOFF) as u64 {
+                // calamine takes the first entry's size as the mini stream's whatever its
+                // kind says, and finds streams by name: every entry is checked.
+                if len > bytes.len().max(MINI_CUTOFF) as u64 {
                     return Err(format!(
                         "a stream claims {len} bytes in a {}-byte file",
                         bytes.len()
