@@ -425,6 +425,66 @@ fn list_items_that_carry_their_lead_and_deadline() {
 }
 
 #[test]
+fn a_table_whose_action_cells_carry_their_lead_and_deadline() {
+    let blocks = vec![
+        B::H("Carers plan"),
+        B::T(vec![
+            vec!["Priority", "What we will do"],
+            vec![
+                "Identification",
+                "Introduce a carers register in every GP practice (Lead: ICB Primary Care, by March 2026)",
+            ],
+            vec![
+                "Breaks",
+                "Expand the sitting service to weekends – Adult Social Care – April 2027",
+            ],
+            vec![
+                "Information",
+                "Publish a carers guide (Owner: Communications Team; Target: June 2026)",
+            ],
+        ]),
+    ];
+    for (fmt, r) in formats(&blocks, false) {
+        let got: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = r
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.action.as_deref().unwrap_or(""),
+                    a.lead.as_deref(),
+                    a.due.as_deref(),
+                    a.objective.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Introduce a carers register in every GP practice",
+                    Some("ICB Primary Care"),
+                    Some("March 2026"),
+                    Some("Identification")
+                ),
+                (
+                    "Expand the sitting service to weekends",
+                    Some("Adult Social Care"),
+                    Some("April 2027"),
+                    Some("Breaks")
+                ),
+                (
+                    "Publish a carers guide",
+                    Some("Communications Team"),
+                    Some("June 2026"),
+                    Some("Information")
+                ),
+            ],
+            "{fmt}"
+        );
+    }
+}
+
+#[test]
 fn achievements_and_aims_are_not_action_lists() {
     let blocks = vec![
         B::H("What we achieved last year"),

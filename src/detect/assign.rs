@@ -46,6 +46,15 @@ fn evidence(header_scores: &[(Field, f64)], profile: &Profile, column: usize) ->
             .find(|(g, _)| *g == f)
             .map_or(0.0, |(_, v)| *v)
     };
+    // How clearly the header names some field that the content allows ("Priority" over
+    // "Identification", "Breaks"): content alone then speaks less for a different field.
+    let named_elsewhere = |f: Field| {
+        header_scores
+            .iter()
+            .filter(|(g, _)| *g != f)
+            .map(|(g, v)| v * (1.0 - w * (1.0 - profile.compatible(*g))))
+            .fold(0.0, f64::max)
+    };
     for (k, &f) in FIELDS.iter().enumerate() {
         let mut hs = h(f);
         // A column named after the objective, outcome or priority a row serves, whose cells
@@ -57,7 +66,9 @@ fn evidence(header_scores: &[(Field, f64)], profile: &Profile, column: usize) ->
         let compat = 1.0 - w * (1.0 - profile.compatible(f));
         let typical = w * profile.typical(f);
         let from_header = hs * (0.3 + 0.7 * compat);
-        let mut from_content = CONTENT_CAP * typical;
+        // A header that names another field the content allows outweighs content alone: a
+        // column of one-word topics under "Priority" is the priority, not a column of names.
+        let mut from_content = CONTENT_CAP * typical * (1.0 - 0.5 * named_elsewhere(f));
         // Row numbers sit in the first column: there, single codes that do not repeat are
         // the numbering even in a short table.
         if f == Field::Ref {
@@ -317,6 +328,18 @@ pub fn accept(columns: &[Column], profiles: &[Profile]) -> Result<(f64, String),
         .filter_map(|&f| find(f))
         .filter(|c| c.header_score >= 0.45 || c.confidence >= 0.55)
         .collect();
+    // Actions that carry their lead or deadline in their own words stand for the missing
+    // columns ("... (Lead: ICB, by March 2026)" under "What we will do").
+    if support.is_empty() && ap.filled >= 2 && ap.inline >= 0.5 {
+        return Ok((
+            (action_conf * 0.75).min(0.7),
+            format!(
+                "action column \"{}\" whose cells name their lead or deadline ({:.0}% of them)",
+                action.header.replace('\n', " "),
+                ap.inline * 100.0
+            ),
+        ));
+    }
     if support.is_empty() {
         return Err(format!(
             "action column \"{}\" but no lead, due or evidence column ({})",
@@ -492,6 +515,20 @@ mod tests {
         let cols = assign(&headers, &profiles(&rows), &BTreeMap::new());
         assert_eq!(cols[1].field, Some(Field::Action), "{:?}", cols);
         assert_ne!(cols[0].field, Some(Field::Action));
+    }
+
+    #[test]
+    fn a_header_that_names_a_field_outweighs_content_alone() {
+        // One-word topics look like names by content; "Priority" says what they are.
+        let headers = h(&["Priority", "What we will do"]);
+        let rows = vec![
+            vec!["Identification", "Introduce a carers register"],
+            vec!["Breaks", "Expand the sitting service to weekends"],
+            vec!["Information", "Publish a carers guide"],
+        ];
+        let cols = assign(&headers, &profiles(&rows), &BTreeMap::new());
+        assert_eq!(cols[0].field, Some(Field::Objective), "{cols:?}");
+        assert_eq!(cols[1].field, Some(Field::Action), "{cols:?}");
     }
 
     #[test]

@@ -114,6 +114,22 @@ pub fn split(text: &str, opts: &crate::Options) -> (String, Vec<(Field, String)>
     (action.trim().to_string(), fields)
 }
 
+/// Does a cell's text carry a lead or a deadline inside it? (A cheap test first: brackets,
+/// dashes or a colon must be there.)
+pub fn carries_fields(text: &str) -> bool {
+    let hint = text.trim_end().ends_with(')')
+        || text.contains(" – ")
+        || text.contains(" - ")
+        || text.contains(" — ")
+        || text.contains(':');
+    hint && split(text, &DEFAULT)
+        .1
+        .iter()
+        .any(|(f, _)| matches!(f, Field::Lead | Field::Due))
+}
+
+static DEFAULT: LazyLock<crate::Options> = LazyLock::new(crate::Options::default);
+
 /// The columns of a plan whose rows carry fields in their text: the action, and each field
 /// some row carries (so that a list whose items name their leads is not reported as having no
 /// lead column). None when no row carries a field.
@@ -158,9 +174,16 @@ fn part_field(part: &str, before: &str, opts: &crate::Options) -> Option<(Field,
         return None;
     }
     if let Some((label, value)) = p.split_once(':') {
-        let f = records::label_field(label.trim(), opts)?;
-        return (INLINE.contains(&f) && !value.trim().is_empty())
-            .then(|| (f, value.trim().to_string()));
+        let value = value.trim();
+        if value.is_empty() || label.split_whitespace().count() > 3 {
+            return None;
+        }
+        return match records::label_field(label.trim(), opts) {
+            Some(f) if INLINE.contains(&f) => Some((f, value.to_string())),
+            // A label the vocabulary does not know clearly ("Target: Q2 2026") over a date.
+            _ if profile::is_due(value) => Some((Field::Due, value.to_string())),
+            _ => None,
+        };
     }
     let rest = DUE_LEAD_IN.replace(p, "");
     if profile::is_due(&rest) {
@@ -335,6 +358,10 @@ mod tests {
         assert!(get("Fund advocacy delivered by the Carers Centre")
             .1
             .is_empty());
+        let (_, fs) =
+            get("Offer every family a support session (Owner: Memory Service; Target: Q2 2026)");
+        assert_eq!(field(&fs, Field::Lead), Some("Memory Service"));
+        assert_eq!(field(&fs, Field::Due), Some("Q2 2026"));
         let (a, fs) = get("Expand the sitting service (short term)");
         assert_eq!(a, "Expand the sitting service");
         assert_eq!(field(&fs, Field::Due), Some("short term"));

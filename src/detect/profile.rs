@@ -1009,6 +1009,9 @@ pub struct Profile {
     pub sequential: f64,
     /// Distinct values / non-empty cells.
     pub distinct: f64,
+    /// Share of cells that carry a lead or deadline inside their text ("... (Lead: X, by
+    /// March 2026)", "... – Carers Centre – 2026/27"; see [`super::inline`]).
+    pub inline: f64,
 }
 
 impl Profile {
@@ -1019,6 +1022,7 @@ impl Profile {
         let mut words = 0usize;
         let mut ints: Vec<Option<u32>> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
+        let mut n_inline = 0usize;
         for c in cells {
             p.cells += 1;
             let c = c.trim();
@@ -1049,6 +1053,9 @@ impl Profile {
                 n[i] += on as usize;
             }
             ints.push(k.integer);
+            if k.words >= 5 && super::inline::carries_fields(c) {
+                n_inline += 1;
+            }
         }
         if p.filled == 0 {
             return p;
@@ -1068,6 +1075,7 @@ impl Profile {
         p.list = n[10] as f64 / f;
         p.past = n[11] as f64 / f;
         p.distinct = seen.len() as f64 / f;
+        p.inline = n_inline as f64 / f;
         let steps = ints
             .windows(2)
             .filter(|w| matches!(w, [Some(a), Some(b)] if *b == a + 1))

@@ -693,6 +693,7 @@ impl Builder {
     }
 
     fn finish(mut self, table_index: u32) -> Plan {
+        let opts = crate::Options::default();
         let mut rows = Vec::new();
         let mut last_section = self.section.clone();
         for (
@@ -736,6 +737,28 @@ impl Builder {
             }
             if let Some(r) = reference {
                 pr.values.insert(Field::Ref, r);
+            }
+            // A lead or deadline written in the action cell, where the table has no column
+            // for it ("... (Lead: ICB, by March 2026)").
+            let missing: Vec<Field> = [Field::Lead, Field::Due, Field::Evidence]
+                .into_iter()
+                .filter(|&f| self.col(f).is_none())
+                .collect();
+            if let (false, Some(text)) = (missing.is_empty(), pr.values.get(&Field::Action)) {
+                let (action, fields) = super::inline::split(text, &opts);
+                let found: Vec<(Field, String)> = fields
+                    .into_iter()
+                    .filter(|(f, _)| missing.contains(f))
+                    .collect();
+                if found
+                    .iter()
+                    .any(|(f, _)| matches!(f, Field::Lead | Field::Due))
+                {
+                    pr.values.insert(Field::Action, action);
+                    for (f, v) in found {
+                        pr.values.insert(f, v);
+                    }
+                }
             }
             // Grouping columns left blank under a merged cell repeat the row above (a blank lead
             // or deadline is a gap, not a merge, unless the reader saw the merge).
