@@ -48,6 +48,11 @@ const INLINE: [Field; 5] = [
     Field::Xref,
 ];
 
+/// Most parts a bracket or a dashed tail of fields has (lead, deadline, measure, status...).
+const MAX_PARTS: usize = 5;
+/// Longest bracket of fields, in bytes.
+const MAX_BRACKET: usize = 300;
+
 /// An item's action text and the fields found inside it (in the order found; a field found
 /// twice keeps its first value).
 pub fn split(text: &str, opts: &crate::Options) -> (String, Vec<(Field, String)>) {
@@ -208,7 +213,11 @@ fn bracket(text: &str, opts: &crate::Options) -> Option<(String, Vec<(Field, Str
     let inner = t.strip_suffix(')')?;
     let open = inner.rfind('(')?;
     let body = inner[..open].trim_end();
-    let parts = fields_of(inner[open + 1..].split([',', ';']), body, opts)?;
+    let inside = &inner[open + 1..];
+    if inside.len() > MAX_BRACKET || inside.split([',', ';']).count() > MAX_PARTS {
+        return None;
+    }
+    let parts = fields_of(inside.split([',', ';']), body, opts)?;
     (body.split_whitespace().count() >= 3).then(|| (body.to_string(), parts))
 }
 
@@ -216,9 +225,11 @@ fn bracket(text: &str, opts: &crate::Options) -> Option<(String, Vec<(Field, Str
 fn dashed(text: &str, opts: &crate::Options) -> Option<(String, Vec<(Field, String)>)> {
     let t = text.trim_end().trim_end_matches('.').trim_end();
     let cuts: Vec<(usize, usize)> = DASH.find_iter(t).map(|m| (m.start(), m.end())).collect();
-    // The longest tail of dashed parts that are all fields, one of each kind.
+    // The longest tail of dashed parts that are all fields, one of each kind (a tail holds a
+    // few fields: only the last MAX_PARTS dashes are looked at, which keeps this linear).
     let mut best = None;
-    for (k, &(start, _)) in cuts.iter().enumerate() {
+    let first = cuts.len().saturating_sub(MAX_PARTS);
+    for (k, &(start, _)) in cuts.iter().enumerate().skip(first) {
         let tail: Vec<&str> = cuts[k..]
             .iter()
             .enumerate()
@@ -275,7 +286,13 @@ fn fields_of<'a>(
 /// word is one of the words before it.
 fn abbreviates(before: &str, part: &str) -> bool {
     const SMALL: [&str; 8] = ["of", "and", "for", "the", "&", "to", "in", "on"];
-    let words: Vec<String> = before
+    // The words just before the bracket are what it abbreviates.
+    let start = before
+        .char_indices()
+        .rev()
+        .nth(MAX_BRACKET)
+        .map_or(0, |(i, _)| i);
+    let words: Vec<String> = before[start..]
         .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
@@ -377,6 +394,14 @@ mod tests {
             get("Run a carers forum in each district - Carers Hub - April 2026 - March 2027");
         assert_eq!(a, "Run a carers forum in each district");
         assert_eq!(field(&fs, Field::Due), Some("April 2026 – March 2027"));
+    }
+
+    #[test]
+    fn long_text_is_read_in_linear_time() {
+        // A 1 MB line of dashes and brackets (a mutant): only the tail is looked at.
+        let long = "Train staff – Carers Centre (CC, ICB) ".repeat(25_000) + "– Carers Hub – 2026";
+        let (_, fs) = get(&long);
+        assert_eq!(field(&fs, Field::Due), Some("2026"));
     }
 
     #[test]
