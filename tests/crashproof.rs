@@ -251,23 +251,31 @@ fn crafted_xls_headers_are_refused_before_the_parser() {
     }
 }
 
-/// The compound-file mutants that made calamine ask for terabytes are refused by the pre-check,
-/// in-process (no worker to catch an allocation failure).
-#[test]
-fn xls_mutants_are_refused_before_the_parser() {
-    let mut n = 0;
+/// Every kept mutant with this extension, run in-process (no worker to catch an allocation
+/// failure): (path, output).
+fn mutants_in_process(ext: &str) -> Vec<(PathBuf, Output)> {
+    let mut out = Vec::new();
     for e in std::fs::read_dir(fixture("bad/mutants")).unwrap() {
         let f = e.unwrap().path();
-        if f.extension().is_none_or(|x| x != "xls") {
+        if f.extension().is_none_or(|x| x != ext) {
             continue;
         }
-        n += 1;
         let o = Command::new(exe())
             .env("CARERS_EXTRACT_IN_PROCESS", "1")
             .args(["--no-config", "-f", "json"])
             .arg(&f)
             .output()
             .unwrap();
+        out.push((f, o));
+    }
+    out
+}
+
+/// The compound-file mutants that made calamine ask for terabytes are refused by the pre-check.
+#[test]
+fn xls_mutants_are_refused_before_the_parser() {
+    let runs = mutants_in_process("xls");
+    for (f, o) in &runs {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{f:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{f:?}: {err}");
@@ -276,31 +284,20 @@ fn xls_mutants_are_refused_before_the_parser() {
             "{f:?}: {err}"
         );
     }
-    assert!(n >= 7, "{n}");
+    assert!(runs.len() >= 7, "{}", runs.len());
 }
 
-/// PDF mutants whose fonts made hayro-font ask for gigabytes are read, in-process.
+/// PDF mutants whose fonts made hayro-font ask for gigabytes are read.
 #[test]
 fn pdf_mutants_with_unbounded_fonts_are_read() {
-    let mut n = 0;
-    for e in std::fs::read_dir(fixture("bad/mutants")).unwrap() {
-        let f = e.unwrap().path();
-        if f.extension().is_none_or(|x| x != "pdf") {
-            continue;
-        }
-        n += 1;
-        let o = Command::new(exe())
-            .env("CARERS_EXTRACT_IN_PROCESS", "1")
-            .args(["--no-config", "-f", "json"])
-            .arg(&f)
-            .output()
-            .unwrap();
+    let runs = mutants_in_process("pdf");
+    for (f, o) in &runs {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(0), "{f:?}: {err}");
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert!(!v["actions"].as_array().unwrap().is_empty(), "{f:?}");
     }
-    assert!(n >= 1);
+    assert!(!runs.is_empty());
 }
 
 #[test]

@@ -133,7 +133,8 @@ pub fn carries_fields(text: &str) -> bool {
         .any(|(f, _)| matches!(f, Field::Lead | Field::Due))
 }
 
-static DEFAULT: LazyLock<crate::Options> = LazyLock::new(crate::Options::default);
+/// Default options, for callers that have none to pass (column profiles, table rows).
+pub(crate) static DEFAULT: LazyLock<crate::Options> = LazyLock::new(crate::Options::default);
 
 /// The columns of a plan whose rows carry fields in their text: the action, and each field
 /// some row carries (so that a list whose items name their leads is not reported as having no

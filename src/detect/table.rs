@@ -693,7 +693,6 @@ impl Builder {
     }
 
     fn finish(mut self, table_index: u32) -> Plan {
-        let opts = crate::Options::default();
         let mut rows = Vec::new();
         let mut last_section = self.section.clone();
         for (
@@ -745,7 +744,7 @@ impl Builder {
                 .filter(|&f| self.col(f).is_none())
                 .collect();
             if let (false, Some(text)) = (missing.is_empty(), pr.values.get(&Field::Action)) {
-                let (action, fields) = super::inline::split(text, &opts);
+                let (action, fields) = super::inline::split(text, &super::inline::DEFAULT);
                 let found: Vec<(Field, String)> = fields
                     .into_iter()
                     .filter(|(f, _)| missing.contains(f))
